@@ -1,0 +1,5 @@
+"""``python -m mcts``: the same as the ``mcts`` command."""
+
+from mcts.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Analyzers: Inventory -> Findings. Adding an analyzer is adding one file here (see ``base.Analyzer``)."""

@@ -1,0 +1,149 @@
+"""The scan pipeline: resolve the target -> collect -> analyze -> ScanReport. Async; one report per target."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import anyio
+import anyio.to_thread
+
+from mcts import __version__
+from mcts.analyzers._registry import select
+from mcts.analyzers.base import AnalyzerContext, SkipAnalyzer
+from mcts.collect.live import collect_live, describe
+from mcts.collect.result import Collected
+from mcts.collect.snapshot import read_snapshot
+from mcts.errors import ConfigError, TargetError
+from mcts.model.finding import Finding
+from mcts.model.inventory import Inventory
+from mcts.model.report import (
+    AnalyzerRun,
+    AnalyzerStatus,
+    Coverage,
+    ScanReport,
+    ScanStatus,
+    Summary,
+    TargetInfo,
+)
+from mcts.model.target import HttpTarget, StdioTarget, Target, parse_target
+from mcts.options import ScanOptions
+
+Progress = Callable[[str, str, ScanReport | None], None]
+"""Called with ("start" | "done", the target as displayed, the report when done)."""
+
+
+def scan(target: str | Target, options: ScanOptions | None = None) -> ScanReport:
+    """Scan one target and return its report (blocking)."""
+    return anyio.run(scan_async, target, options or ScanOptions())
+
+
+async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | None = None) -> ScanReport:
+    """Scan one target: collect its inventory, run the analyzers and build the report."""
+    resolved = parse_target(target, transport=options.transport, cwd=cwd) if isinstance(target, str) else target
+    started_at = datetime.now(UTC)
+    t0 = time.perf_counter()
+    collected = await _collect(resolved, options)
+    findings, runs = await analyze(collected.inventory, options, resolved.kind)
+    return _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
+
+
+async def scan_many(
+    targets: Sequence[Target], options: ScanOptions, *, on_progress: Progress | None = None
+) -> list[ScanReport]:
+    """Scan several targets concurrently (at most ``options.concurrency`` at once); reports in target order."""
+    reports: list[ScanReport | None] = [None] * len(targets)
+    limiter = anyio.CapacityLimiter(options.concurrency)
+
+    async def one(index: int, target: Target) -> None:
+        async with limiter:
+            if on_progress:
+                on_progress("start", target.display(), None)
+            reports[index] = await scan_async(target, options)
+            if on_progress:
+                on_progress("done", target.display(), reports[index])
+
+    async with anyio.create_task_group() as tg:
+        for index, target in enumerate(targets):
+            tg.start_soon(one, index, target)
+    return [r for r in reports if r is not None]
+
+
+async def _collect(target: Target, options: ScanOptions) -> Collected:
+    if isinstance(target, StdioTarget | HttpTarget):
+        return await collect_live(target, options)
+    if target.kind == "snapshot":
+        return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
+    raise TargetError(
+        f"{target.display()}: {target.kind} targets are recognised but not scanned by this version of mcts; "
+        "scan a live server (command or URL) or a snapshot .json"
+    )
+
+
+async def analyze(
+    inventory: Inventory, options: ScanOptions, target_kind: str
+) -> tuple[list[Finding], list[AnalyzerRun]]:
+    """Run the selected analyzers over ``inventory``, each in a worker thread under its time budget."""
+    try:
+        classes = select(options.analyzers)
+    except KeyError as exc:
+        raise ConfigError(str(exc.args[0])) from None
+    context = AnalyzerContext(options=options, target_kind=target_kind)
+    findings: list[Finding] = []
+    runs: list[AnalyzerRun] = []
+    for cls in classes:
+        t0 = time.perf_counter()
+        status, reason, found = AnalyzerStatus.RAN, None, []
+        try:
+            analyzer = cls.load(context)
+            with anyio.fail_after(options.analyzer_timeout):
+                found = await anyio.to_thread.run_sync(analyzer.analyze, inventory, abandon_on_cancel=True)
+        except SkipAnalyzer as exc:
+            status, reason = AnalyzerStatus.SKIPPED, str(exc) or "skipped"
+        except TimeoutError:
+            status, reason = AnalyzerStatus.FAILED, f"exceeded its time budget of {options.analyzer_timeout:g}s"
+        except Exception as exc:  # noqa: BLE001 -- a crashed analyzer is reported as failed, never as clean
+            status, reason = AnalyzerStatus.FAILED, describe(exc)
+        duration = round((time.perf_counter() - t0) * 1000, 3)
+        runs.append(AnalyzerRun(id=cls.id, status=status, reason=reason, duration_ms=duration, findings=len(found)))
+        findings.extend(found)
+    findings.sort(key=lambda f: (-f.severity.rank, f.location.surface.value, f.location.item or "",
+                                 f.location.field, f.id))
+    return findings, runs
+
+
+def _report(
+    target: Target,
+    collected: Collected,
+    findings: list[Finding],
+    runs: list[AnalyzerRun],
+    started_at: datetime,
+    duration_ms: float,
+) -> ScanReport:
+    reasons = [*collected.errors]
+    reasons += [f"cap {c.cap}={c.limit} cut {c.where}" for c in collected.caps_hit]
+    reasons += [f"analyzer {r.id} failed: {r.reason}" for r in runs if r.status is AnalyzerStatus.FAILED]
+    coverage = Coverage(
+        transport=collected.transport,
+        listings=collected.listings,
+        caps_hit=tuple(collected.caps_hit),
+        errors=tuple(collected.errors),
+        warnings=tuple(collected.warnings),
+        server_stderr=collected.server_stderr,
+        server_stderr_truncated=collected.server_stderr_truncated,
+    )
+    return ScanReport(
+        mcts_version=__version__,
+        status=ScanStatus.INCOMPLETE if reasons else ScanStatus.COMPLETE,
+        status_reasons=tuple(reasons),
+        target=TargetInfo(kind=target.kind, value=target.display()),
+        started_at=started_at,
+        duration_ms=round(duration_ms, 3),
+        inventory=collected.inventory,
+        findings=tuple(findings),
+        summary=Summary.of(tuple(findings)),
+        analyzers=tuple(runs),
+        coverage=coverage,
+    )

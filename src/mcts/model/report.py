@@ -1,0 +1,134 @@
+"""The scan report: what was scanned, what was seen and not seen, and what was found.
+
+``SCHEMA_VERSION`` versions the JSON wire form; ``docs/report.schema.json`` is generated from these models.
+A report whose ``status`` is ``incomplete`` says why in ``status_reasons``: it is never a clean bill.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from mcts.model.finding import Finding, Severity
+from mcts.model.inventory import Inventory
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+
+TargetKind = Literal["stdio", "http", "snapshot", "source", "client-config"]
+ListingStatus = Literal["listed", "partial", "failed", "not_advertised", "not_applicable"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ScanStatus(enum.StrEnum):
+    """``complete``: everything the target exposes was seen and every analyzer ran or was skipped on purpose."""
+
+    COMPLETE = "complete"
+    INCOMPLETE = "incomplete"
+
+
+class AnalyzerStatus(enum.StrEnum):
+    """What happened to one analyzer in one scan."""
+
+    RAN = "ran"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+class AnalyzerRun(_Frozen):
+    """One analyzer's run: ``skipped`` and ``failed`` always carry a reason."""
+
+    id: str
+    status: AnalyzerStatus
+    reason: str | None = None
+    duration_ms: float = 0.0
+    findings: int = 0
+
+
+class Listing(_Frozen):
+    """How one kind of item (tools, prompts, …) was listed."""
+
+    status: ListingStatus
+    items: int = 0
+    pages: int = 0
+    error: str | None = None
+
+
+class CapHit(_Frozen):
+    """A size cap that cut what was seen: the scan is incomplete where this appears."""
+
+    cap: str = Field(description="Which cap, e.g. max_field_chars, max_pages")
+    limit: int
+    observed: int | None = Field(default=None, description="The size seen, when known")
+    where: str = Field(description="What was cut, e.g. tool:big.description or tools/list")
+
+
+class Coverage(_Frozen):
+    """What was and was not seen."""
+
+    transport: str | None = Field(default=None, description="stdio, streamable-http, sse, snapshot, source")
+    listings: dict[str, Listing] = Field(default_factory=dict, description="Keyed by tools, prompts, …")
+    caps_hit: tuple[CapHit, ...] = ()
+    errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    server_stderr: str | None = Field(default=None, description="The server's stderr, capped")
+    server_stderr_truncated: bool = False
+
+
+class TargetInfo(_Frozen):
+    """The target as shown in reports: secrets redacted."""
+
+    kind: TargetKind
+    value: str
+
+
+class Summary(_Frozen):
+    """Counts of findings by severity."""
+
+    total: int = 0
+    critical: int = 0
+    high: int = 0
+    medium: int = 0
+    low: int = 0
+    info: int = 0
+
+    @classmethod
+    def of(cls, findings: tuple[Finding, ...]) -> Summary:
+        """Count ``findings`` by severity."""
+        counts = {s.value: 0 for s in Severity}
+        for finding in findings:
+            counts[finding.severity.value] += 1
+        return cls(total=len(findings), **counts)
+
+
+class ScanReport(_Frozen):
+    """The result of scanning one target."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    mcts_version: str
+    status: ScanStatus
+    status_reasons: tuple[str, ...] = Field(default=(), description="Why the scan is incomplete")
+    target: TargetInfo
+    started_at: datetime
+    duration_ms: float
+    inventory: Inventory
+    findings: tuple[Finding, ...] = ()
+    summary: Summary = Field(default_factory=Summary)
+    analyzers: tuple[AnalyzerRun, ...] = ()
+    coverage: Coverage = Field(default_factory=Coverage)
+
+    def max_severity(self) -> Severity | None:
+        """The most severe finding's severity, or ``None`` when there is none."""
+        return max((f.severity for f in self.findings), key=lambda s: s.rank, default=None)
+
+
+class ReportSet(_Frozen):
+    """Several targets' reports, in the order the targets were given."""
+
+    schema_version: Literal["1.0"] = SCHEMA_VERSION
+    reports: tuple[ScanReport, ...]

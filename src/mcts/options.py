@@ -1,0 +1,150 @@
+"""ScanOptions: every setting of a scan, resolved once and passed down.
+
+Precedence, lowest first: defaults < config file (``.mcts/config.yaml`` or ``[tool.mcts]`` in
+``pyproject.toml``) < ``MCTS_*`` environment variables < CLI flags or an API request body.
+Nothing here is read at import time and nothing is global.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+from mcts.errors import ConfigError
+from mcts.model.finding import Severity
+from mcts.model.target import Transport
+
+FailOn = Severity | Literal["none"]
+
+
+class Limits(BaseModel):
+    """Size caps on what is read from a server. A cap that cuts anything is reported and makes the scan incomplete."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_field_chars: int = Field(default=65_536, ge=256, description="Characters kept of any one string")
+    max_items: int = Field(default=5_000, ge=1, description="Items kept per listing (tools, prompts, …)")
+    max_pages: int = Field(default=100, ge=1, description="Pages read per listing")
+    max_message_bytes: int = Field(default=32 * 1024 * 1024, ge=65_536, description="Bytes per stdio message")
+    max_stderr_bytes: int = Field(default=64 * 1024, ge=0, description="Bytes of server stderr kept")
+
+
+class ScanOptions(BaseModel):
+    """How to scan. Frozen: build a new one with ``model_copy(update=...)``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    timeout: float = Field(default=60.0, gt=0, le=86_400, description="Overall deadline per target, seconds")
+    request_timeout: float = Field(default=30.0, gt=0, le=86_400, description="Deadline per MCP request, seconds")
+    transport: Transport = "auto"
+    headers: dict[str, str] = Field(default_factory=dict, repr=False, description="HTTP headers for live targets")
+    bearer_token: SecretStr | None = Field(default=None, description="Sent as Authorization: Bearer")
+    env: dict[str, str] = Field(default_factory=dict, repr=False, description="Extra environment for stdio servers")
+    concurrency: int = Field(default=4, ge=1, le=64, description="Targets scanned at once")
+    fail_on: FailOn = Severity.HIGH
+    analyzer_timeout: float = Field(default=30.0, gt=0, description="Time budget per analyzer, seconds")
+    analyzers: tuple[str, ...] = Field(default=(), description="Run only these analyzer ids (empty: all)")
+    limits: Limits = Field(default_factory=Limits)
+
+    def http_headers(self) -> dict[str, str]:
+        """Headers to send to an HTTP target, the bearer token included."""
+        headers = dict(self.headers)
+        if self.bearer_token is not None:
+            headers["Authorization"] = f"Bearer {self.bearer_token.get_secret_value()}"
+        return headers
+
+
+_LIMIT_KEYS = frozenset(Limits.model_fields)
+_ENV_PREFIX = "MCTS_"
+_ENV_KEYS = {name.upper(): name for name in (*ScanOptions.model_fields, *_LIMIT_KEYS)}
+
+
+def resolve_options(
+    flags: Mapping[str, Any] | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    config_path: Path | None = None,
+) -> ScanOptions:
+    """Build ScanOptions from defaults, the config file, the environment and flags (``None`` flags are unset)."""
+    merged: dict[str, Any] = {}
+    file_values, source = _read_config(config_path, cwd or Path.cwd())
+    _merge(merged, file_values, source)
+    _merge(merged, _from_env(env or {}), "environment")
+    _merge(merged, {k: v for k, v in (flags or {}).items() if v is not None}, "command line")
+    try:
+        return ScanOptions.model_validate(merged)
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc)) from None
+
+
+def _merge(into: dict[str, Any], values: Mapping[str, Any], source: str) -> None:
+    for raw_key, value in values.items():
+        key = raw_key.replace("-", "_")
+        if key in _LIMIT_KEYS:
+            into.setdefault("limits", {})[key] = value
+        elif key == "limits" and isinstance(value, Mapping):
+            into.setdefault("limits", {}).update({k.replace("-", "_"): v for k, v in value.items()})
+        elif key in ScanOptions.model_fields:
+            into[key] = value
+        else:
+            raise ConfigError(f"unknown setting {raw_key!r} in {source}")
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, value in env.items():
+        if not name.startswith(_ENV_PREFIX):
+            continue
+        key = _ENV_KEYS.get(name[len(_ENV_PREFIX) :])
+        if not key or key in {"headers", "env", "limits"}:
+            continue  # other parts of mcts own the other MCTS_* variables
+        values[key] = tuple(v.strip() for v in value.split(",") if v.strip()) if key == "analyzers" else value
+    return values
+
+
+def _read_config(config_path: Path | None, cwd: Path) -> tuple[dict[str, Any], str]:
+    if config_path is not None:
+        if not config_path.is_file():
+            raise ConfigError(f"config file {config_path} does not exist")
+        return _load_file(config_path), str(config_path)
+    yaml_path = cwd / ".mcts" / "config.yaml"
+    if yaml_path.is_file():
+        return _load_file(yaml_path), str(yaml_path)
+    pyproject = cwd / "pyproject.toml"
+    if pyproject.is_file():
+        section = _load_file(pyproject).get("tool", {}).get("mcts", {})
+        if not isinstance(section, dict):
+            raise ConfigError(f"[tool.mcts] in {pyproject} must be a table")
+        return section, f"{pyproject} [tool.mcts]"
+    return {}, "defaults"
+
+
+def _load_file(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.suffix == ".toml":
+            data: Any = tomllib.loads(text)
+        else:
+            import yaml
+
+            data = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    except Exception as exc:  # noqa: BLE001 -- yaml raises its own error family; reported, never swallowed
+        raise ConfigError(f"cannot parse config file {path}: {exc}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings")
+    return data
+
+
+def _explain(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"])
+        parts.append(f"{where}: {error['msg']}")
+    return "invalid settings: " + "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Real MCP servers (good and deliberately broken) that the test suite scans, plus launch helpers."""
