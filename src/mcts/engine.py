@@ -12,11 +12,11 @@ import anyio.to_thread
 
 from mcts import __version__
 from mcts.analyzers._registry import select
-from mcts.analyzers.base import AnalyzerContext, SkipAnalyzer
+from mcts.analyzers.base import Analyzer, AnalyzerContext, SkipAnalyzer
 from mcts.collect.live import collect_live, describe
 from mcts.collect.result import Collected
 from mcts.collect.snapshot import read_snapshot
-from mcts.errors import ConfigError, TargetError
+from mcts.errors import ConfigError, MctsError, TargetError
 from mcts.model.finding import Finding
 from mcts.model.inventory import Inventory
 from mcts.model.report import (
@@ -28,7 +28,7 @@ from mcts.model.report import (
     Summary,
     TargetInfo,
 )
-from mcts.model.target import HttpTarget, StdioTarget, Target, parse_target
+from mcts.model.target import HttpTarget, SnapshotTarget, StdioTarget, Target, parse_target
 from mcts.options import ScanOptions
 
 Progress = Callable[[str, str, ScanReport | None], None]
@@ -54,6 +54,9 @@ async def scan_many(
     targets: Sequence[Target], options: ScanOptions, *, on_progress: Progress | None = None
 ) -> list[ScanReport]:
     """Scan several targets concurrently (at most ``options.concurrency`` at once); reports in target order."""
+    _selected(options)  # a bad analyzer id or target kind fails before any server is started
+    for target in targets:
+        _check_supported(target)
     reports: list[ScanReport | None] = [None] * len(targets)
     limiter = anyio.CapacityLimiter(options.concurrency)
 
@@ -65,31 +68,59 @@ async def scan_many(
             if on_progress:
                 on_progress("done", target.display(), reports[index])
 
-    async with anyio.create_task_group() as tg:
-        for index, target in enumerate(targets):
-            tg.start_soon(one, index, target)
+    try:
+        async with anyio.create_task_group() as tg:
+            for index, target in enumerate(targets):
+                tg.start_soon(one, index, target)
+    except BaseExceptionGroup as group:
+        raise _first_mcts_error(group) or group from None
     return [r for r in reports if r is not None]
 
 
+def _first_mcts_error(group: BaseExceptionGroup[BaseException]) -> MctsError | None:
+    for exc in group.exceptions:
+        found = _first_mcts_error(exc) if isinstance(exc, BaseExceptionGroup) else exc
+        if isinstance(found, MctsError):
+            return found
+    return None
+
+
+def _check_supported(target: Target) -> None:
+    if target.kind in ("source", "client-config"):
+        raise TargetError(
+            f"{target.display()}: {target.kind} targets are recognised but not scanned by this version of mcts; "
+            "scan a live server (command or URL) or a snapshot .json"
+        )
+
+
+def _selected(options: ScanOptions) -> tuple[type[Analyzer], ...]:
+    try:
+        return select(options.analyzers)
+    except KeyError as exc:
+        raise ConfigError(str(exc.args[0])) from None
+
+
 async def _collect(target: Target, options: ScanOptions) -> Collected:
+    _check_supported(target)
     if isinstance(target, StdioTarget | HttpTarget):
         return await collect_live(target, options)
-    if target.kind == "snapshot":
-        return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
-    raise TargetError(
-        f"{target.display()}: {target.kind} targets are recognised but not scanned by this version of mcts; "
-        "scan a live server (command or URL) or a snapshot .json"
-    )
+    assert isinstance(target, SnapshotTarget)
+    return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
 
 
 async def analyze(
-    inventory: Inventory, options: ScanOptions, target_kind: str
+    inventory: Inventory,
+    options: ScanOptions,
+    target_kind: str,
+    *,
+    classes: Sequence[type[Analyzer]] | None = None,
 ) -> tuple[list[Finding], list[AnalyzerRun]]:
-    """Run the selected analyzers over ``inventory``, each in a worker thread under its time budget."""
-    try:
-        classes = select(options.analyzers)
-    except KeyError as exc:
-        raise ConfigError(str(exc.args[0])) from None
+    """Run the selected analyzers over ``inventory``, each in a worker thread under its time budget.
+
+    ``classes`` runs exactly these analyzer classes instead of the registry's selection by ``options.analyzers``.
+    """
+    if classes is None:
+        classes = _selected(options)
     context = AnalyzerContext(options=options, target_kind=target_kind)
     findings: list[Finding] = []
     runs: list[AnalyzerRun] = []

@@ -57,8 +57,11 @@ def find_hidden(text: str) -> Iterator[Hit]:
     Zero-width joiners inside emoji sequences and joiners between letters of scripts that need them
     (Arabic, Indic, …) are ordinary writing, not hidden text, and are not reported.
     """
-    hits: list[Hit] = [*_terminal_escapes(text), *_char_runs(text)]
-    yield from sorted(hits, key=lambda h: (h.start, h.end))
+    escapes = list(_terminal_escapes(text))
+    # A control character that is part of an escape sequence (the BEL or ST ending an OSC) is that escape.
+    runs = [h for h in _char_runs(text) if h.kind is not HiddenKind.CONTROL_CHARACTER
+            or not any(e.start <= h.start and h.end <= e.end for e in escapes)]
+    yield from sorted([*escapes, *runs], key=lambda h: (h.start, h.end))
 
 
 def _terminal_escapes(text: str) -> Iterator[Hit]:
@@ -80,7 +83,7 @@ def _classify(text: str, index: int) -> HiddenKind | None:
     if 0xE0100 <= code <= 0xE01EF:
         return HiddenKind.VARIATION_SELECTORS
     if 0xFE00 <= code <= 0xFE0F:
-        return None if index > 0 and not text[index - 1].isascii() else HiddenKind.VARIATION_SELECTORS
+        return None if _is_presentation_selector(text, index) else HiddenKind.VARIATION_SELECTORS
     if unicodedata.category(char) == "Cc" and char not in "\t\n\r\x1b\x9b\x9d":
         return HiddenKind.CONTROL_CHARACTER
     return None
@@ -101,6 +104,24 @@ def _char_runs(text: str) -> Iterator[Hit]:
         if kind is HiddenKind.VARIATION_SELECTORS and index - start > 1:
             decoded = _decode_variation_selectors(text[start:index])
         yield Hit(kind, start, index, decoded)
+
+
+def _is_variation_selector(char: str) -> bool:
+    return bool(char) and (0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF)
+
+
+def _is_presentation_selector(text: str, index: int) -> bool:
+    """One variation selector after a non-ASCII character (``❤`` VS16) or in a keycap (``1`` VS16 U+20E3).
+
+    A selector next to another selector is part of a run, and runs carry bytes: never legitimate.
+    """
+    before = text[index - 1] if index > 0 else ""
+    after = text[index + 1] if index + 1 < len(text) else ""
+    if not before or _is_variation_selector(before) or _is_variation_selector(after):
+        return False
+    if after == "\u20e3":
+        return before in "0123456789#*"
+    return not before.isascii()
 
 
 def _decode_tags(run: str) -> str:
