@@ -13,10 +13,9 @@ import anyio.to_thread
 from mcts import __version__
 from mcts.analyzers._registry import select
 from mcts.analyzers.base import Analyzer, AnalyzerContext, SkipAnalyzer
-from mcts.collect.live import collect_live, describe
 from mcts.collect.result import Collected
 from mcts.collect.snapshot import read_snapshot
-from mcts.errors import ConfigError, MctsError, TargetError
+from mcts.errors import ConfigError, MctsError, TargetError, describe
 from mcts.model.finding import Finding
 from mcts.model.inventory import Inventory
 from mcts.model.report import (
@@ -103,6 +102,8 @@ def _selected(options: ScanOptions) -> tuple[type[Analyzer], ...]:
 async def _collect(target: Target, options: ScanOptions) -> Collected:
     _check_supported(target)
     if isinstance(target, StdioTarget | HttpTarget):
+        from mcts.collect.live import collect_live  # the MCP SDK is imported only for live targets
+
         return await collect_live(target, options)
     assert isinstance(target, SnapshotTarget)
     return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)

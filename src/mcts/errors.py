@@ -25,3 +25,15 @@ class CollectError(MctsError):
 
 class SnapshotError(MctsError):
     """A snapshot file could not be read or is not an MCP inventory."""
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line account of an error, unwrapping exception groups to their causes."""
+    if isinstance(exc, BaseExceptionGroup):
+        return "; ".join(dict.fromkeys(describe(e) for e in exc.exceptions))
+    if isinstance(exc, TimeoutError):
+        return "timed out waiting for the server"
+    text = str(exc).strip() or type(exc).__name__
+    if isinstance(exc, FileNotFoundError) and exc.filename:
+        text = f"command not found: {exc.filename}"
+    return f"{type(exc).__name__}: {text}"[:500]

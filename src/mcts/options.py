@@ -143,8 +143,9 @@ def _load_file(path: Path) -> dict[str, Any]:
 
 
 def _explain(exc: ValidationError) -> str:
-    parts = []
+    parts: dict[str, str] = {}
     for error in exc.errors():
-        where = ".".join(str(p) for p in error["loc"])
-        parts.append(f"{where}: {error['msg']}")
-    return "invalid settings: " + "; ".join(parts)
+        # Union members add their type names to the path (fail_on.literal['none']): name the setting only.
+        where = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("literal[", "str-enum[")))
+        parts.setdefault(where, f"{where}: {error['msg']} (got {error.get('input')!r})")
+    return "invalid settings: " + "; ".join(parts.values())

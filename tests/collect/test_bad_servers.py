@@ -79,11 +79,15 @@ async def test_ansi_and_tag_characters_are_flagged_and_escaped() -> None:
     report = await scan_async(bad_server("ansi_and_tags"), ScanOptions(timeout=10))
     assert report.status is ScanStatus.COMPLETE, report.status_reasons
     techniques = {t for f in report.findings for t in f.techniques}
-    assert {"terminal-escape-injection", "hidden-unicode-tags", "hidden-bidi-control", "hidden-zero-width"} <= techniques
+    expected = {"terminal-escape-injection", "hidden-unicode-tags", "hidden-bidi-control", "hidden-zero-width"}
+    assert expected <= techniques
     tags = next(f for f in report.findings if "hidden-unicode-tags" in f.techniques)
     assert ansi_and_tags.HIDDEN_TEXT in tags.evidence
     assert tags.severity.value == "critical"
-    hidden = lambda text: [c for c in text if 0xE0000 <= ord(c) <= 0xE007F or c in "\x1b\u202e\u200b"]  # noqa: E731
+
+    def hidden(text: str) -> list[str]:
+        return [c for c in text if 0xE0000 <= ord(c) <= 0xE007F or c in "\x1b\u202e\u200b"]
+
     for finding in report.findings:
         assert not hidden(finding.evidence)
     from mcts.render import Format, render

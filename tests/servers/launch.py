@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Literal
 
@@ -33,6 +33,8 @@ KILL_GRACE_SECONDS = 3.0
 INSTALL_TIMEOUT_SECONDS = 600.0
 
 SERVERS_DIR = Path(__file__).resolve().parent
+RICH_SERVER = SERVERS_DIR / "rich_server.py"
+BAD_SERVERS_DIR = SERVERS_DIR / "bad"
 LOOPBACK_PRELOAD = SERVERS_DIR / "loopback_only.cjs"
 """Node ``--require`` preload pinning host-less ``listen()`` calls to 127.0.0.1."""
 
@@ -68,6 +70,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def python_server_argv(script: Path, *args: str) -> list[str]:
+    """Return the argv that runs the server ``script`` (e.g. ``RICH_SERVER``) with this interpreter."""
+    return [sys.executable, str(script), *args]
+
+
 @contextmanager
 def run_http_server(
     argv: list[str],
@@ -87,7 +94,8 @@ def run_http_server(
         RuntimeError: The process exited before the port opened (message has its output).
         TimeoutError: The port did not open within ``timeout`` seconds (message has its output).
     """
-    with tempfile.TemporaryFile() as output:
+    # Append mode: the child shares this file offset, so our seek-and-read cannot misplace its writes.
+    with tempfile.TemporaryFile("a+b") as output:
         process = subprocess.Popen(
             argv,
             stdin=subprocess.DEVNULL,
@@ -132,10 +140,8 @@ def _read_all(output: IO[bytes]) -> str:
 def stop_process_group(process: subprocess.Popen[bytes]) -> None:
     """SIGTERM the process group led by ``process``, SIGKILL it after the grace period, reap the leader."""
     _signal_group(process.pid, signal.SIGTERM)
-    try:
+    with suppress(subprocess.TimeoutExpired):
         process.wait(timeout=KILL_GRACE_SECONDS)
-    except subprocess.TimeoutExpired:
-        pass
     # The leader may be gone while group members that ignored SIGTERM live on.
     _signal_group(process.pid, signal.SIGKILL)
     process.wait()
@@ -143,10 +149,8 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
 
 def _signal_group(pgid: int, sig: signal.Signals) -> None:
     """Send ``sig`` to process group ``pgid``, ignoring an already empty group."""
-    try:
+    with suppress(ProcessLookupError):
         os.killpg(pgid, sig)
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
@@ -166,7 +170,7 @@ def _run_installer(argv: list[str], what: str) -> None:
     print(f"[tests.servers] {what}: {' '.join(argv)}", file=sys.stderr, flush=True)
     try:
         result = subprocess.run(
-            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS
+            argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_SECONDS, check=False
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RuntimeError(f"{what} failed: {exc}") from exc

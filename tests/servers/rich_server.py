@@ -86,6 +86,7 @@ def _generated_tool(index: int) -> Any:
     def tool(text: EchoText) -> str:
         return f"tool_{index:02d}: {text}"
 
+    tool.__name__ = f"tool_{index:02d}"  # names the generated input schema
     return tool
 
 

@@ -22,7 +22,7 @@ from mcts import __version__
 from mcts.collect.normalize import build_inventory
 from mcts.collect.result import Collected
 from mcts.collect.stdio import StdioStats, scrubbed_environment, stdio_transport
-from mcts.errors import SnapshotError
+from mcts.errors import SnapshotError, describe
 from mcts.model.report import CapHit, Listing
 from mcts.model.target import HttpTarget, StdioTarget
 from mcts.options import ScanOptions
@@ -200,15 +200,3 @@ def _account_stdio(stats: StdioStats, options: ScanOptions, state: _State) -> No
                                  observed=None, where=f"{stats.oversized_messages} stdio message(s) dropped"))
     if stats.returncode not in (None, 0) and state.errors:
         state.errors.append(f"the server process exited with code {stats.returncode}")
-
-
-def describe(exc: BaseException) -> str:
-    """A one-line account of an error, unwrapping exception groups to their causes."""
-    if isinstance(exc, BaseExceptionGroup):
-        return "; ".join(dict.fromkeys(describe(e) for e in exc.exceptions))
-    if isinstance(exc, TimeoutError):
-        return "timed out waiting for the server"
-    text = str(exc).strip() or type(exc).__name__
-    if isinstance(exc, FileNotFoundError) and exc.filename:
-        text = f"command not found: {exc.filename}"
-    return f"{type(exc).__name__}: {text}"[:500]

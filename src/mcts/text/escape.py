@@ -6,6 +6,7 @@ import unicodedata
 
 _VISIBLE_WHITESPACE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that render as nothing
 
 
 def needs_escape(char: str) -> bool:
@@ -17,7 +18,7 @@ def needs_escape(char: str) -> bool:
     code = ord(char)
     if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
         return True
-    return unicodedata.category(char) in _ESCAPED_CATEGORIES
+    return char in _BLANK_LETTERS or unicodedata.category(char) in _ESCAPED_CATEGORIES
 
 
 def escape_char(char: str) -> str:

@@ -28,9 +28,7 @@ def encode_tags(text: str) -> str:
 
 
 HIDDEN_TAGS = encode_tags(HIDDEN_TEXT)
-TAGGED_DESCRIPTION = (
-    VISIBLE_DESCRIPTION.replace(" date", f"{ZERO_WIDTH_SPACE} date", 1) + BIDI_OVERRIDE + HIDDEN_TAGS
-)
+TAGGED_DESCRIPTION = VISIBLE_DESCRIPTION.replace(" date", f"{ZERO_WIDTH_SPACE} date", 1) + BIDI_OVERRIDE + HIDDEN_TAGS
 
 
 def build_server() -> MCPServer:

@@ -11,7 +11,7 @@ import itertools
 try:
     from . import _rpc
 except ImportError:  # run as a script
-    import _rpc  # type: ignore[no-redef]
+    import _rpc  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 SERVER_NAME = "endless-cursor"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 try:
     from . import _rpc
 except ImportError:  # run as a script
-    import _rpc  # type: ignore[no-redef]
+    import _rpc  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 SERVER_NAME = "huge-description"
 TOOL_NAME = "verbose_tool"

@@ -16,7 +16,7 @@ import threading
 try:
     from . import _rpc
 except ImportError:  # run as a script
-    import _rpc  # type: ignore[no-redef]
+    import _rpc  # type: ignore[import-not-found, no-redef, unused-ignore]
 
 SERVER_NAME = "ignores-sigterm"
 CHILD_PID_PREFIX = "CHILD_PID="
