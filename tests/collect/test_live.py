@@ -7,7 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-import psutil
 import pytest
 
 from mcts.engine import scan_async
@@ -133,13 +132,3 @@ def test_unreachable_url_is_incomplete_quickly() -> None:
     assert report.status is ScanStatus.INCOMPLETE
     assert any("connect" in r.lower() for r in report.status_reasons), report.status_reasons
 
-
-def _server_processes(marker: str) -> list[psutil.Process]:
-    found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        try:
-            if any(marker in part for part in proc.info["cmdline"] or []):
-                found.append(proc)
-        except psutil.Error:
-            continue
-    return found
