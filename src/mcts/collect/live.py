@@ -198,5 +198,6 @@ def _account_stdio(stats: StdioStats, options: ScanOptions, state: _State) -> No
     if stats.oversized_messages:
         state.caps.append(CapHit(cap="max_message_bytes", limit=options.limits.max_message_bytes,
                                  observed=None, where=f"{stats.oversized_messages} stdio message(s) dropped"))
-    if stats.returncode not in (None, 0) and state.errors:
+    if stats.returncode is not None and stats.returncode > 0 and state.errors:
+        # A negative code is the signal mcts sent while stopping it; only the server's own exits are news.
         state.errors.append(f"the server process exited with code {stats.returncode}")
