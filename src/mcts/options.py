@@ -145,7 +145,8 @@ def _load_file(path: Path) -> dict[str, Any]:
 def _explain(exc: ValidationError) -> str:
     parts: dict[str, str] = {}
     for error in exc.errors():
-        # Union members add their type names to the path (fail_on.literal['none']): name the setting only.
-        where = ".".join(str(p) for p in error["loc"] if not str(p).startswith(("literal[", "str-enum[")))
+        # Union members add their type names to the path (fail_on.literal['none']): keep only setting names
+        # and list indexes, so the message names the setting whatever types the union has.
+        where = ".".join(str(p) for p in error["loc"] if isinstance(p, int) or str(p).isidentifier())
         parts.setdefault(where, f"{where}: {error['msg']} (got {error.get('input')!r})")
     return "invalid settings: " + "; ".join(parts.values())

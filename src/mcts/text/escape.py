@@ -9,14 +9,19 @@ _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that render as nothing
 
 
+def is_variation_selector(char: str) -> bool:
+    """Whether ``char`` is a variation selector (VS1–VS16, U+FE00–U+FE0F, or VS17–VS256, U+E0100–U+E01EF)."""
+    code = ord(char)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
 def needs_escape(char: str) -> bool:
     """Whether ``char`` must not be shown raw.
 
     True for controls, format characters (zero-width, bidi, tags), surrogates, private use, unassigned,
     line and paragraph separators, and variation selectors.
     """
-    code = ord(char)
-    if 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF:
+    if is_variation_selector(char):
         return True
     return char in _BLANK_LETTERS or unicodedata.category(char) in _ESCAPED_CATEGORIES
 

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from mcts.text.escape import is_variation_selector
+
 
 class HiddenKind(enum.StrEnum):
     """The families of hidden text."""
@@ -106,10 +108,6 @@ def _char_runs(text: str) -> Iterator[Hit]:
         yield Hit(kind, start, index, decoded)
 
 
-def _is_variation_selector(char: str) -> bool:
-    return bool(char) and (0xFE00 <= ord(char) <= 0xFE0F or 0xE0100 <= ord(char) <= 0xE01EF)
-
-
 def _is_presentation_selector(text: str, index: int) -> bool:
     """One variation selector after a non-ASCII character (``❤`` VS16) or in a keycap (``1`` VS16 U+20E3).
 
@@ -117,7 +115,7 @@ def _is_presentation_selector(text: str, index: int) -> bool:
     """
     before = text[index - 1] if index > 0 else ""
     after = text[index + 1] if index + 1 < len(text) else ""
-    if not before or _is_variation_selector(before) or _is_variation_selector(after):
+    if not before or is_variation_selector(before) or (after and is_variation_selector(after)):
         return False
     if after == "\u20e3":
         return before in "0123456789#*"
