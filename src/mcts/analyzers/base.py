@@ -124,15 +124,18 @@ class Analyzer:
         """Build a finding carrying this analyzer's metadata; ``evidence`` is escaped here, whatever it holds."""
         techniques = (technique,) if technique else self.techniques
         shown = escape_text(evidence, limit=EVIDENCE_LIMIT)
+        taxonomy = load_taxonomy()
+        owasp = dict.fromkeys(key for t in techniques for key in taxonomy.technique(t).owasp)
         return Finding(
             id=finding_id(self.id, location, shown),
             analyzer=self.id,
             techniques=techniques,
+            owasp=tuple(owasp),
             severity=severity or self.severity,
             confidence=confidence or self.confidence,
             location=location,
             title=title or self.title,
             evidence=shown,
             detail=escape_text(detail) if detail else None,
-            remediation=load_taxonomy().technique(techniques[0]).remediation,
+            remediation=taxonomy.technique(techniques[0]).remediation,
         )

@@ -78,6 +78,7 @@ class Finding(BaseModel):
     id: str = Field(description="Stable hash of analyzer, location and evidence")
     analyzer: str
     techniques: tuple[str, ...]
+    owasp: tuple[str, ...] = Field(default=(), description="OWASP MCP Top 10 keys (MCP01..MCP10) of the techniques")
     severity: Severity
     confidence: Confidence
     location: Location
