@@ -228,6 +228,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help=f"folder of *.jsonl [{DEFAULT_DATASET}]")
+    parser.add_argument("--analyzer", action="append", default=[], metavar="ID",
+                        help="score only this analyzer (repeatable; default: all)")
+    parser.add_argument("--errors", action="store_true",
+                        help="also list every false positive and false negative with its text")
     args = parser.parse_args()
     dataset: Path = args.dataset
     if not dataset.is_dir() or not any(dataset.glob("*.jsonl")):
@@ -235,12 +239,26 @@ def main() -> None:
               file=sys.stderr)
         sys.exit(2)
     rows, skipped = load_rows(dataset)
-    anyio.run(judge_all, rows, ScanOptions())
+    anyio.run(judge_all, rows, ScanOptions(analyzers=tuple(args.analyzer)))
     result = score(rows, skipped, dataset)
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print_table(result)
+    if args.errors:
+        print_errors(rows)
+
+
+def print_errors(rows: list[Row]) -> None:
+    """Every misjudged row: false positives, then false negatives, with name and description."""
+    for title, wrong in (("FALSE POSITIVES", lambda r: r.flagged and r.label == "benign"),
+                         ("FALSE NEGATIVES", lambda r: not r.flagged and r.label == "malicious")):
+        picked = [r for r in rows if r.problem is None and wrong(r)]
+        print(f"\n{title} ({len(picked)})")
+        for row in picked:
+            text = str(row.raw.get("description") or "").replace("\n", " ")
+            extra = f" [{','.join(row.techniques)}]" if row.techniques else ""
+            print(f"  {row.file}:{row.raw.get('name')}{extra}: {text[:160]!r}")
 
 
 if __name__ == "__main__":
