@@ -15,6 +15,7 @@ class Technique(BaseModel):
 
     id: str
     title: str
+    description: str = ""
     owasp: tuple[str, ...]
     cwe: tuple[str, ...] = ()
     remediation: str
