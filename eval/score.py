@@ -8,7 +8,7 @@ figures, and the false-positive rate on ``real_servers_benign.jsonl``; ``--json`
 
 Rows the model rejects and analyzers that fail or skip are counted and shown, never dropped silently.
 
-Rerun: ``make eval`` or ``.venv/bin/python eval/score.py [--json] [--dataset DIR]``.
+Rerun: ``make eval`` or ``.venv/bin/python eval/score.py [--json] [--dataset DIR ...] [--analyzer ID] [--errors]``.
 """
 
 from __future__ import annotations
@@ -32,10 +32,13 @@ from mcts.options import ScanOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATASET = ROOT.parent / "shared" / "eval" / "dev"
+FIXTURES = ROOT / "eval" / "fixtures"
+DEFAULT_OUT = ROOT / ".cache" / "eval" / "results.json"
+FIXTURE_SERVER_PREFIX = "fixture:"
 BENIGN_FILE = "real_servers_benign.jsonl"
 THRESHOLD = Severity.MEDIUM
 SCORED_BASIS = "description"
-RERUN = "make eval   (or: .venv/bin/python eval/score.py [--json])"
+RERUN = "make eval   (or: .venv/bin/python eval/score.py [--json] [--analyzer ID] [--errors])"
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Row:
     surface: str
     label: str
     attack_type: str | None
+    family: str | None  # the attack family a row belongs to, benign look-alikes included (our fixtures)
     raw: dict[str, Any] = field(repr=False)
     flagged: bool = False
     techniques: tuple[str, ...] = ()
@@ -92,11 +96,11 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def load_rows(dataset: Path) -> tuple[list[Row], Counter[str]]:
+def load_rows(datasets: list[Path]) -> tuple[list[Row], Counter[str]]:
     """Rows scored (``label_basis == "description"``) and a count of the others by basis."""
     rows: list[Row] = []
     skipped: Counter[str] = Counter()
-    for path in sorted(dataset.glob("*.jsonl")):
+    for path in sorted(p for dataset in datasets for p in dataset.glob("*.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -104,9 +108,11 @@ def load_rows(dataset: Path) -> tuple[list[Row], Counter[str]]:
             if data.get("label_basis") != SCORED_BASIS:
                 skipped[str(data.get("label_basis"))] += 1
                 continue
+            server = str(data.get("server") or "")
+            family = server.removeprefix(FIXTURE_SERVER_PREFIX) if server.startswith(FIXTURE_SERVER_PREFIX) else None
             rows.append(Row(id=str(data.get("id") or f"{path.name}:{number}"), file=path.name,
                             source=str(data.get("source") or path.stem), surface=str(data["surface"]),
-                            label=str(data["label"]), attack_type=data.get("attack_type"), raw=data))
+                            label=str(data["label"]), attack_type=data.get("attack_type"), family=family, raw=data))
     return rows, skipped
 
 
@@ -120,7 +126,9 @@ def build_inventory(row: Row) -> tuple[Inventory, Surface, str | None]:
         tool: dict[str, Any] = {"name": name, "description": description, "inputSchema": schema}
         if extra.get("annotations") is not None:
             tool["annotations"] = extra["annotations"]
-        return Inventory.model_validate({"tools": [tool]}), Surface.TOOL, name
+        # Companions: other (benign) tools of the same server, for cross-tool families such as shadowing.
+        tools = [tool, *(t for t in extra.get("companions") or () if t.get("name") != name)]
+        return Inventory.model_validate({"tools": tools}), Surface.TOOL, name
     if row.surface == "prompt":
         prompt = {"name": name, "description": description, "arguments": schema.get("arguments") or []}
         return Inventory.model_validate({"prompts": [prompt]}), Surface.PROMPT, name
@@ -129,7 +137,7 @@ def build_inventory(row: Row) -> tuple[Inventory, Surface, str | None]:
         resource = {"uri": uri, "name": name, "description": description}
         return Inventory.model_validate({"resources": [resource]}), Surface.RESOURCE, uri
     if row.surface == "resource_template":
-        uri = f"eval://{row.id}"
+        uri = str(extra.get("uri_template") or f"eval://{row.id}")
         template = {"uriTemplate": uri, "name": name, "description": description}
         return Inventory.model_validate({"resourceTemplates": [template]}), Surface.RESOURCE_TEMPLATE, uri
     if row.surface == "instruction":
@@ -159,30 +167,34 @@ async def judge_all(rows: list[Row], options: ScanOptions) -> None:
             row.problem = "; ".join(bad)
 
 
-def score(rows: list[Row], skipped: Counter[str], dataset: Path) -> dict[str, Any]:
+def score(rows: list[Row], skipped: Counter[str], datasets: list[Path]) -> dict[str, Any]:
     """Every figure, as plain data."""
     judged = [r for r in rows if r.problem is None]
     by_source: dict[str, Counts] = {}
     by_attack: dict[str, Counts] = {}
+    by_family: dict[str, Counts] = {}
     overall, benign_file = Counts(), Counts()
     for row in judged:
         overall.add(row)
         by_source.setdefault(row.source, Counts()).add(row)
-        if row.label == "malicious":
+        if row.label == "malicious" and row.family is None:
             by_attack.setdefault(row.attack_type or "(unspecified)", Counts()).add(row)
+        if row.family is not None:
+            by_family.setdefault(row.family, Counts()).add(row)
         if row.file == BENIGN_FILE:
             benign_file.add(row)
     return {
-        "dataset": str(dataset),
+        "datasets": [str(d) for d in datasets],
         "threshold": THRESHOLD.value,
         "rows_scored": len(judged),
         "rows_not_scored_by_label_basis": dict(sorted(skipped.items())),
         "rows_with_problems": [{"id": r.id, "problem": r.problem} for r in rows if r.problem is not None],
         "by_source": {k: v.figures() for k, v in sorted(by_source.items())},
-        "by_attack_type": {k: {"recall": v.figures()["recall"], "tp": v.tp, "n": v.n}
-                           for k, v in sorted(by_attack.items(), key=lambda kv: (-kv[1].n, kv[0]))},
+        "by_attack_type": {k: v.figures() for k, v in sorted(by_attack.items(), key=lambda kv: (-kv[1].n, kv[0]))},
+        "by_fixture_family": {k: v.figures() for k, v in sorted(by_family.items())},
         "overall": overall.figures(),
         "benign_real_servers_fpr": benign_file.figures()["fpr"] if benign_file.n else None,
+        "benign_real_servers_flagged": benign_file.fp,
         "benign_real_servers_n": benign_file.n,
         "findings_below_threshold": sum(r.below_threshold for r in judged),
         "flagged": [{"id": r.id, "label": r.label, "techniques": list(r.techniques)} for r in judged if r.flagged],
@@ -196,26 +208,29 @@ def _fmt(value: float | int | None) -> str:
     return f"{value:6.3f}" if isinstance(value, float) else f"{value:6d}"
 
 
+_COLUMNS = ("precision", "recall", "f1", "tp", "fp", "fn", "tn", "n")
+
+
+def _table(title: str, groups: dict[str, dict[str, Any]], width: int = 44) -> None:
+    print(f"\n{title[:width]:<{width}}" + "".join(f"{h[:6]:>7}" for h in _COLUMNS))
+    for name, f in groups.items():
+        print(f"{name[: width - 1]:<{width}}" + "".join(" " + _fmt(f[k]) for k in _COLUMNS))
+
+
 def print_table(result: dict[str, Any]) -> None:
     """The figures as a human-readable table."""
-    print(f"dataset {result['dataset']}: {result['rows_scored']} rows scored (label_basis == description); "
+    print(f"datasets {', '.join(result['datasets'])}")
+    print(f"{result['rows_scored']} rows scored (label_basis == description); "
           f"not scored: {result['rows_not_scored_by_label_basis'] or 'none'}")
-    print(f"flagged = a finding at severity >= {result['threshold']} points at the item\n")
-    header = f"{'source':<28}" + "".join(f"{h:>7}" for h in ("prec", "recall", "F1", "TP", "FP", "FN", "TN", "n"))
-    print(header)
-    lines = [*result["by_source"].items(), ("OVERALL", result["overall"])]
-    for name, f in lines:
-        cells = "".join(" " + _fmt(f[k]) for k in ("precision", "recall", "f1", "tp", "fp", "fn", "tn", "n"))
-        print(f"{name:<28}{cells}")
-    print(f"\n{'attack_type (malicious rows)':<70}{'recall':>7}{'TP':>7}{'n':>7}")
-    for name, f in result["by_attack_type"].items():
-        print(f"{name[:69]:<70} {_fmt(f['recall'])} {_fmt(f['tp'])} {_fmt(f['n'])}")
+    print(f"flagged = a finding at severity >= {result['threshold']} points at the item")
+    _table("source", {**result["by_source"], "OVERALL": result["overall"]})
+    _table("attack_type (dev set, malicious rows)", result["by_attack_type"], width=70)
+    if result["by_fixture_family"]:
+        _table("fixture family (eval/fixtures, with look-alikes)", result["by_fixture_family"])
     print(f"\nfindings below {result['threshold']} (not counted): {result['findings_below_threshold']}")
     fpr = result["benign_real_servers_fpr"]
-    print(f"false-positive rate on {BENIGN_FILE}: {_fmt(fpr).strip()} (n={result['benign_real_servers_n']})")
-    if result["flagged"]:
-        print("flagged items: " + ", ".join(f"{f['id']} ({f['label']}; {','.join(f['techniques'])})"
-                                           for f in result["flagged"][:20]))
+    print(f"false-positive rate on {BENIGN_FILE}: {_fmt(fpr).strip()} "
+          f"({result['benign_real_servers_flagged']} of {result['benign_real_servers_n']} flagged)")
     if result["rows_with_problems"]:
         print(f"{len(result['rows_with_problems'])} row(s) could not be judged:")
         for problem in result["rows_with_problems"][:20]:
@@ -224,27 +239,33 @@ def print_table(result: dict[str, Any]) -> None:
 
 
 def main() -> None:
-    """Parse arguments, score, print."""
+    """Parse arguments, score, print, write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help=f"folder of *.jsonl [{DEFAULT_DATASET}]")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of a table")
+    parser.add_argument("--dataset", type=Path, action="append", metavar="DIR",
+                        help=f"folder of *.jsonl (repeatable) [{DEFAULT_DATASET} and {FIXTURES}]")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help=f"write the figures as JSON here [{DEFAULT_OUT}]")
     parser.add_argument("--analyzer", action="append", default=[], metavar="ID",
                         help="score only this analyzer (repeatable; default: all)")
     parser.add_argument("--errors", action="store_true",
                         help="also list every false positive and false negative with its text")
     args = parser.parse_args()
-    dataset: Path = args.dataset
-    if not dataset.is_dir() or not any(dataset.glob("*.jsonl")):
-        print(f"eval: error: no labeled dataset at {dataset} (expected *.jsonl files; see eval/README.md)",
-              file=sys.stderr)
-        sys.exit(2)
-    rows, skipped = load_rows(dataset)
+    datasets: list[Path] = args.dataset or [DEFAULT_DATASET, FIXTURES]
+    for dataset in datasets:
+        if not dataset.is_dir() or not any(dataset.glob("*.jsonl")):
+            print(f"eval: error: no labeled dataset at {dataset} (expected *.jsonl files; see eval/README.md)",
+                  file=sys.stderr)
+            sys.exit(2)
+    rows, skipped = load_rows(datasets)
     anyio.run(judge_all, rows, ScanOptions(analyzers=tuple(args.analyzer)))
-    result = score(rows, skipped, dataset)
+    result = score(rows, skipped, datasets)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.json:
         print(json.dumps(result, indent=2))
     else:
         print_table(result)
+        print(f"figures written to {args.out}")
     if args.errors:
         print_errors(rows)
 
