@@ -6,6 +6,7 @@ whatever it sends is walked by ``texts()`` and kept in snapshots.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
@@ -94,19 +95,26 @@ class Inventory(BaseModel):
     resources: tuple[Resource, ...] = ()
     resource_templates: tuple[ResourceTemplate, ...] = ()
 
-    def texts(self) -> Iterator[tuple[Location, str]]:
-        """Yield every string a model could read, with its exact location.
+    def texts(self) -> tuple[tuple[Location, str], ...]:
+        """Every string a model could read, with its exact location (computed once per inventory).
 
         Covers names, titles, descriptions, every key and string value inside input and output schemas
         (nested descriptions, enums, defaults, examples, titles), annotations, prompt arguments, resource
         URIs and names, template URIs, instructions, serverInfo, and any field a server added that this
         model does not name. Dictionary keys are yielded with a ``#key`` suffix on their path.
         """
+        return self._texts
+
+    @functools.cached_property
+    def _texts(self) -> tuple[tuple[Location, str], ...]:
+        return tuple(self._iter_texts())
+
+    def _iter_texts(self) -> Iterator[tuple[Location, str]]:
         if self.server_info is not None:
             yield from _walk(self.server_info.model_dump(by_alias=True, exclude_none=True), Surface.SERVER, None,
                              "serverInfo")
         if self.instructions is not None:
-            yield Location(surface=Surface.INSTRUCTIONS, field="instructions"), self.instructions
+            yield _location(Surface.INSTRUCTIONS, None, "instructions"), self.instructions
         for tool in self.tools:
             yield from _walk_item(tool, Surface.TOOL, tool.name)
         for prompt in self.prompts:
@@ -126,22 +134,26 @@ class Inventory(BaseModel):
         }
 
 
+def _location(surface: Surface, item: str | None, field: str) -> Location:
+    return Location(surface=surface, item=item, field=field)
+
+
 def _walk_item(item: _Wire, surface: Surface, name: str) -> Iterator[tuple[Location, str]]:
     extras = item.model_extra or {}
     for key, value in item.model_dump(by_alias=True, exclude_none=True).items():
         path = _segment("", key)
         if key in extras:  # a field the server invented: its name is text a model reads too
-            yield Location(surface=surface, item=name, field=path + "#key"), key
+            yield _location(surface, name, path + "#key"), key
         yield from _walk(value, surface, name, path)
 
 
 def _walk(value: object, surface: Surface, item: str | None, path: str) -> Iterator[tuple[Location, str]]:
     if isinstance(value, str):
-        yield Location(surface=surface, item=item, field=path), value
+        yield _location(surface, item, path), value
     elif isinstance(value, dict):
         for key, child in value.items():
             child_path = _segment(path, str(key))
-            yield Location(surface=surface, item=item, field=child_path + "#key"), str(key)
+            yield _location(surface, item, child_path + "#key"), str(key)
             yield from _walk(child, surface, item, child_path)
     elif isinstance(value, list | tuple):
         for index, child in enumerate(value):
