@@ -1,0 +1,1 @@
+"""Tests of the YARA-X rule engine and its rule families."""
