@@ -19,6 +19,7 @@ from mcts.model.inventory import Inventory, Prompt, Resource, ResourceTemplate, 
 from mcts.options import ScanOptions
 from mcts.taxonomy import load_taxonomy
 from mcts.text.escape import escape_text
+from mcts.text.redact import redact_secrets
 
 EVIDENCE_LIMIT = 600
 
@@ -121,9 +122,9 @@ class Analyzer:
         confidence: Confidence | None = None,
         detail: str | None = None,
     ) -> Finding:
-        """Build a finding carrying this analyzer's metadata; ``evidence`` is escaped here, whatever it holds."""
+        """Build a finding carrying this analyzer's metadata; ``evidence`` is escaped and secrets in it masked."""
         techniques = (technique,) if technique else self.techniques
-        shown = escape_text(evidence, limit=EVIDENCE_LIMIT)
+        shown = escape_text(redact_secrets(evidence), limit=EVIDENCE_LIMIT)
         taxonomy = load_taxonomy()
         owasp = dict.fromkeys(key for t in techniques for key in taxonomy.technique(t).owasp)
         return Finding(
@@ -136,6 +137,6 @@ class Analyzer:
             location=location,
             title=title or self.title,
             evidence=shown,
-            detail=escape_text(detail) if detail else None,
+            detail=escape_text(redact_secrets(detail)) if detail else None,
             remediation=taxonomy.technique(techniques[0]).remediation,
         )
