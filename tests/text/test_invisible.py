@@ -42,6 +42,16 @@ FLAGGED = [
      [Hit(HiddenKind.VARIATION_SELECTORS, 1, 4, "\x01go")]),
     ("\ufe0f leading", [Hit(HiddenKind.VARIATION_SELECTORS, 0, 1)]),
     ("\u200d👋 wave", [Hit(HiddenKind.ZERO_WIDTH, 0, 1)]),  # a joiner with nothing before it joins nothing
+    # an ideographic variation selector (VS17+) needs an ideograph before it, and only one
+    ("a\U000e0100", [Hit(HiddenKind.VARIATION_SELECTORS, 1, 2)]),
+    ("😀\U000e0100", [Hit(HiddenKind.VARIATION_SELECTORS, 1, 2)]),
+    ("\U000e0100 start", [Hit(HiddenKind.VARIATION_SELECTORS, 0, 1)]),
+    ("葛\U000e0100\U000e0101", [Hit(HiddenKind.VARIATION_SELECTORS, 1, 3, "\x10\x11")]),
+    # tag characters after a black flag that are not a subdivision code, or that run on past the cancel tag
+    ("🏴" + tags("ignore all") + "\U000e007f", [Hit(HiddenKind.TAG_CHARACTERS, 1, 12, "ignore all")]),
+    ("🏴" + tags("gbeng") + "\U000e007f" + tags("x"), [Hit(HiddenKind.TAG_CHARACTERS, 1, 8, "gbengx")]),
+    ("🏴" + tags("gbeng"), [Hit(HiddenKind.TAG_CHARACTERS, 1, 6, "gbeng")]),  # no cancel tag
+    ("x" + tags("gbeng") + "\U000e007f", [Hit(HiddenKind.TAG_CHARACTERS, 1, 7, "gbeng")]),  # no flag
 ]
 
 
@@ -62,6 +72,10 @@ NOT_FLAGGED = [
     "\ufeffleading byte-order mark",
     "love ❤\ufe0f",  # one VS16 after an emoji
     "digits 1\ufe0f\u20e3",  # keycap: VS16 after a digit is an emoji presentation
+    "葛\U000e0100飾区",  # an Ideographic Variation Sequence: a registered glyph variant of 葛
+    "辻\U000e0101 and 𠀋\U000e0100 and 﨑\U000e0100",  # one selector each, after ideographs of several blocks
+    "England 🏴\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f, Scotland "
+    "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # subdivision flags
     "",
 ]
 
