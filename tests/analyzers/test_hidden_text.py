@@ -188,7 +188,7 @@ async def test_findings_sorted_most_severe_first() -> None:
 async def test_payload_evidence_shows_raw_and_decoded(item: str, technique: str, how: str, decoded: str) -> None:
     inventory = fixture_inventory()
     [finding] = [f for f in await run_hidden_text() if f.location.item == item and f.techniques[0] == technique]
-    raw = dict(inventory.texts())[finding.location.model_copy(update={"span": None})]
+    raw = dict(inventory.texts())[finding.location.without_span()]
     assert finding.location.span is not None
     start, end = finding.location.span
     assert finding.evidence.startswith(escape_text(raw[start : start + 40]))  # the raw payload, escaped

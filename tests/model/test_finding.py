@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import subprocess
 import sys
@@ -44,11 +45,11 @@ def test_id_is_stable_across_processes() -> None:
         ("other-analyzer", BASE, "evidence"),
         ("hidden-text", BASE, "other evidence"),
         ("hidden-text", BASE.with_span(3, 10), "evidence"),
-        ("hidden-text", BASE.model_copy(update={"span": None}), "evidence"),
-        ("hidden-text", BASE.model_copy(update={"field": "title"}), "evidence"),
-        ("hidden-text", BASE.model_copy(update={"item": "write_file"}), "evidence"),
-        ("hidden-text", BASE.model_copy(update={"item": None}), "evidence"),
-        ("hidden-text", BASE.model_copy(update={"surface": Surface.PROMPT}), "evidence"),
+        ("hidden-text", BASE.without_span(), "evidence"),
+        ("hidden-text", dataclasses.replace(BASE, field="title"), "evidence"),
+        ("hidden-text", dataclasses.replace(BASE, item="write_file"), "evidence"),
+        ("hidden-text", dataclasses.replace(BASE, item=None), "evidence"),
+        ("hidden-text", dataclasses.replace(BASE, surface=Surface.PROMPT), "evidence"),
     ],
 )
 def test_any_difference_changes_the_id(analyzer: str, location: Location, evidence: str) -> None:

@@ -94,6 +94,7 @@ _ANCHOR_WORDS = (
 )
 
 
+@functools.lru_cache(maxsize=16384)  # parameter descriptions recur across the tools of a server
 def may_ask(text: str) -> bool:
     """Whether ``text`` could ask for any of the objects above: a cheap test before the per-category patterns."""
     lower = text.lower()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -45,7 +47,8 @@ class Surface(enum.StrEnum):
     RESOURCE_TEMPLATE = "resource_template"
 
 
-class Location(BaseModel):
+@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
     """Where a string lives: the surface, the item's name (or URI), the field path and a character span.
 
     ``field`` is a dotted path into the item in MCP wire names, e.g.
@@ -53,16 +56,23 @@ class Location(BaseModel):
     ``span`` is a half-open ``[start, end)`` range of characters in that field's (capped) value.
     """
 
-    model_config = ConfigDict(frozen=True)
+    # A plain frozen dataclass, validated by pydantic inside a Finding: Inventory.texts() builds one for every
+    # string of an inventory (hundreds of thousands on a large server), so construction must be cheap.
 
     surface: Surface
-    item: str | None = Field(default=None, description="Name or URI of the tool, prompt or resource; none server-wide")
-    field: str = Field(description="Dotted path of the field in MCP wire names")
-    span: tuple[int, int] | None = Field(default=None, description="Half-open character range in the field's value")
+    item: Annotated[str | None, Field(description="Name or URI of the tool, prompt or resource; none server-wide")] = (
+        None
+    )
+    field: Annotated[str, Field(description="Dotted path of the field in MCP wire names")]
+    span: Annotated[tuple[int, int] | None, Field(description="Half-open character range in the field's value")] = None
 
     def with_span(self, start: int, end: int) -> Location:
         """The same location narrowed to ``[start, end)``."""
-        return self.model_copy(update={"span": (start, end)})
+        return dataclasses.replace(self, span=(start, end))
+
+    def without_span(self) -> Location:
+        """The same location for the whole field."""
+        return dataclasses.replace(self, span=None)
 
     def display(self) -> str:
         """A short human form: ``tool:read_file.inputSchema.properties.path.description``."""

@@ -7,7 +7,6 @@ whatever it sends is walked by ``texts()`` and kept in snapshots.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
@@ -107,22 +106,21 @@ class Inventory(BaseModel):
 
     @functools.cached_property
     def _texts(self) -> tuple[tuple[Location, str], ...]:
-        return tuple(self._iter_texts())
-
-    def _iter_texts(self) -> Iterator[tuple[Location, str]]:
+        out: list[tuple[Location, str]] = []
         if self.server_info is not None:
-            yield from _walk(self.server_info.model_dump(by_alias=True, exclude_none=True), Surface.SERVER, None,
-                             "serverInfo")
+            _walk(self.server_info.model_dump(by_alias=True, exclude_none=True), Surface.SERVER, None, "serverInfo",
+                  out)
         if self.instructions is not None:
-            yield _location(Surface.INSTRUCTIONS, None, "instructions"), self.instructions
+            out.append((Location(surface=Surface.INSTRUCTIONS, field="instructions"), self.instructions))
         for tool in self.tools:
-            yield from _walk_item(tool, Surface.TOOL, tool.name)
+            _walk_item(tool, Surface.TOOL, tool.name, out)
         for prompt in self.prompts:
-            yield from _walk_item(prompt, Surface.PROMPT, prompt.name)
+            _walk_item(prompt, Surface.PROMPT, prompt.name, out)
         for resource in self.resources:
-            yield from _walk_item(resource, Surface.RESOURCE, resource.uri)
+            _walk_item(resource, Surface.RESOURCE, resource.uri, out)
         for template in self.resource_templates:
-            yield from _walk_item(template, Surface.RESOURCE_TEMPLATE, template.uri_template)
+            _walk_item(template, Surface.RESOURCE_TEMPLATE, template.uri_template, out)
+        return tuple(out)
 
     def counts(self) -> dict[str, int]:
         """How many items of each kind, keyed by wire name."""
@@ -134,32 +132,35 @@ class Inventory(BaseModel):
         }
 
 
-def _location(surface: Surface, item: str | None, field: str) -> Location:
-    return Location(surface=surface, item=item, field=field)
-
-
-def _walk_item(item: _Wire, surface: Surface, name: str) -> Iterator[tuple[Location, str]]:
+def _walk_item(item: _Wire, surface: Surface, name: str, out: list[tuple[Location, str]]) -> None:
     extras = item.model_extra or {}
     for key, value in item.model_dump(by_alias=True, exclude_none=True).items():
         path = _segment("", key)
         if key in extras:  # a field the server invented: its name is text a model reads too
-            yield _location(surface, name, path + "#key"), key
-        yield from _walk(value, surface, name, path)
+            out.append((Location(surface=surface, item=name, field=path + "#key"), key))
+        _walk(value, surface, name, path, out)
 
 
-def _walk(value: object, surface: Surface, item: str | None, path: str) -> Iterator[tuple[Location, str]]:
-    if isinstance(value, str):
-        yield _location(surface, item, path), value
-    elif isinstance(value, dict):
-        for key, child in value.items():
-            child_path = _segment(path, str(key))
-            yield _location(surface, item, child_path + "#key"), str(key)
-            yield from _walk(child, surface, item, child_path)
-    elif isinstance(value, list | tuple):
-        for index, child in enumerate(value):
-            yield from _walk(child, surface, item, f"{path}[{index}]")
+def _walk(value: object, surface: Surface, item: str | None, path: str, out: list[tuple[Location, str]]) -> None:
+    """Append every string under ``value`` (dictionary keys as ``…#key``) to ``out``, in document order."""
+    stack: list[tuple[object, str]] = [(value, path)]
+    while stack:
+        node, where = stack.pop()
+        if isinstance(node, str):
+            out.append((Location(surface=surface, item=item, field=where), node))
+        elif isinstance(node, dict):
+            children = []
+            for raw_key, child in node.items():
+                key = str(raw_key)
+                child_path = _segment(where, key)
+                children.append((key, child_path + "#key"))
+                children.append((child, child_path))
+            stack.extend(reversed(children))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed([(child, f"{where}[{index}]") for index, child in enumerate(node)]))
 
 
+@functools.lru_cache(maxsize=65536)  # the same paths recur in every tool of a server
 def _segment(path: str, key: str) -> str:
     """Append ``key`` to a dotted path, quoting keys that are not plain identifiers."""
     plain = key.replace("_", "a").replace("-", "a").isalnum() and key.isascii()

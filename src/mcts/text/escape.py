@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _VISIBLE_WHITESPACE = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _ESCAPED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")  # Hangul fillers: letters that render as nothing
@@ -44,6 +46,8 @@ def escape_text(text: str, *, limit: int | None = None) -> str:
     The result is a single line (newlines become ``\\n``) and contains no character for which
     ``needs_escape`` is true, so it is safe in a terminal, HTML (after HTML escaping) or SARIF.
     """
+    if text.isascii() and not _ASCII_CONTROL.search(text):  # the common case: nothing to escape
+        return text if limit is None or len(text) <= limit else text[:limit] + "…"
     out: list[str] = []
     size = 0
     for char in text:
