@@ -31,6 +31,7 @@ class Limits(BaseModel):
     max_pages: int = Field(default=100, ge=1, description="Pages read per listing")
     max_message_bytes: int = Field(default=32 * 1024 * 1024, ge=65_536, description="Bytes per stdio message")
     max_stderr_bytes: int = Field(default=64 * 1024, ge=0, description="Bytes of server stderr kept")
+    max_depth: int = Field(default=64, ge=8, le=100, description="Nesting levels kept in any schema or value")
 
 
 class ScanOptions(BaseModel):

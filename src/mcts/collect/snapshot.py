@@ -33,6 +33,8 @@ def read_snapshot(path: Path, limits: Limits) -> Collected:
         data = json.loads(path.read_bytes())
     except OSError as exc:
         raise SnapshotError(f"cannot read snapshot {path}: {exc.strerror or exc}") from None
+    except RecursionError:
+        raise SnapshotError(f"snapshot {path} nests JSON too deeply to read") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SnapshotError(f"{path} is not valid JSON: {exc}") from None
     wire = _unwrap(data, path)
