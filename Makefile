@@ -29,6 +29,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/live_scan.py
+	$(BIN)/python bench/offline_analysis.py
 
 eval: $(STAMP)
 	$(BIN)/python eval/score.py

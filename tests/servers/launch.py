@@ -63,6 +63,7 @@ MCP_SERVER_TIME_PROTOCOL_VERSION = "2026-07-28"
 """Negotiated by the SDK client (``mode="auto"``): the server answers ``server/discover``."""
 
 
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -251,17 +252,87 @@ def ensure_mcp_server_time(cache_dir: Path) -> list[str]:
     Raises:
         RuntimeError: Creating the venv or the pip install failed (message has the output).
     """
-    venv_dir = cache_dir / "venvs" / MCP_SERVER_TIME_PACKAGE
+    script = ensure_pypi_server(cache_dir, MCP_SERVER_TIME_PACKAGE, MCP_SERVER_TIME_VERSION)
+    return [str(script), "--local-timezone", "UTC"]
+
+
+def ensure_pypi_server(cache_dir: Path, distribution: str, version: str, script: str | None = None) -> Path:
+    """Install ``distribution==version`` into its own venv ``cache_dir/venvs/<distribution>``; return its script.
+
+    ``script`` is the console script to return (default: named like the distribution). Idempotent and
+    serialized on a lock file per venv; the install counts as done only once the pinned version imports.
+
+    Raises:
+        RuntimeError: Creating the venv or the pip install failed (message has the output).
+    """
+    venv_dir = cache_dir / "venvs" / distribution
     python = venv_dir / "bin" / "python"
-    argv = [str(venv_dir / "bin" / "mcp-server-time"), "--local-timezone", "UTC"]
-    with _install_lock(cache_dir / "venvs" / f".{MCP_SERVER_TIME_PACKAGE}.lock"):
-        if _installed_version(python, MCP_SERVER_TIME_PACKAGE) == MCP_SERVER_TIME_VERSION:
-            return argv
+    entry = venv_dir / "bin" / (script or distribution)
+    with _install_lock(cache_dir / "venvs" / f".{distribution}.lock"):
+        if _installed_version(python, distribution) == version and entry.is_file():
+            return entry
         if not python.is_file():
             _run_installer([sys.executable, "-m", "venv", "--clear", str(venv_dir)], f"creating venv {venv_dir}")
-        spec = f"{MCP_SERVER_TIME_PACKAGE}=={MCP_SERVER_TIME_VERSION}"
+        spec = f"{distribution}=={version}"
         pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--no-input", spec]
         _run_installer(pip, f"installing {spec} into {venv_dir}")
-        if _installed_version(python, MCP_SERVER_TIME_PACKAGE) != MCP_SERVER_TIME_VERSION:
-            raise RuntimeError(f"pip reported success but {spec} is not importable in {venv_dir}")
-        return argv
+        if _installed_version(python, distribution) != version or not entry.is_file():
+            raise RuntimeError(f"pip reported success but {spec} is not importable in {venv_dir} (or has no {entry})")
+        return entry
+
+
+def ensure_npm_server(cache_dir: Path, package: str, version: str) -> Path:
+    """Install npm ``package@version`` into its own prefix under ``cache_dir``; return its ``bin`` entry script.
+
+    The prefix is ``cache_dir/<package with / as +>@<version>``, so pinned servers never share (or upgrade)
+    each other's dependencies. npm installs into a fresh temporary prefix that is renamed into place once
+    the entry script exists: a crashed install leaves no half-installed prefix, and the lock file makes a
+    second process wait and then find the finished one.
+
+    Raises:
+        RuntimeError: npm is missing or the install failed (message has npm's output).
+    """
+    slug = f"{package.replace('/', '+')}@{version}"
+    prefix = cache_dir / slug
+    with _install_lock(cache_dir / f".{slug}.lock"):
+        entry = _npm_entry(prefix / "node_modules" / package, version)
+        if entry is not None:
+            return entry
+        npm = shutil.which("npm")
+        if npm is None:
+            raise RuntimeError(f"npm is not on PATH; it is needed to install {package}")
+        staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=cache_dir))
+        try:
+            spec = f"{package}@{version}"
+            argv = [npm, "install", "--prefix", str(staging), "--no-package-lock", "--no-audit", "--no-fund", spec]
+            _run_installer(argv, f"installing {spec} into {prefix}")
+            if _npm_entry(staging / "node_modules" / package, version) is None:
+                raise RuntimeError(f"npm reported success but {spec} is not installed under {staging}")
+            shutil.rmtree(prefix, ignore_errors=True)  # a stale prefix at another state
+            staging.rename(prefix)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        entry = _npm_entry(prefix / "node_modules" / package, version)
+        if entry is None:
+            raise RuntimeError(f"{package}@{version} vanished from {prefix} after installing")
+        return entry
+
+
+def _npm_entry(package_dir: Path, version: str) -> Path | None:
+    """The first ``bin`` script of the package in ``package_dir`` if it is installed at ``version``, else ``None``."""
+    try:
+        manifest = json.loads((package_dir / "package.json").read_text())
+    except (OSError, ValueError):
+        return None
+    bin_field = manifest.get("bin")
+    script = bin_field if isinstance(bin_field, str) else next(iter((bin_field or {}).values()), None)
+    if manifest.get("version") != version or not isinstance(script, str):
+        return None
+    entry = package_dir / script
+    return entry if entry.is_file() else None
+
+
+def node_argv(entry: Path, *args: str) -> list[str]:
+    """The argv that runs the npm ``entry`` script with ``node`` (pinned to 127.0.0.1 by the preload)."""
+    node = shutil.which("node") or "node"
+    return [node, "--require", str(LOOPBACK_PRELOAD), str(entry), *args]
