@@ -7,6 +7,7 @@ whatever it sends is walked by ``texts()`` and kept in snapshots.
 from __future__ import annotations
 
 import functools
+import gc
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
@@ -106,6 +107,17 @@ class Inventory(BaseModel):
 
     @functools.cached_property
     def _texts(self) -> tuple[tuple[Location, str], ...]:
+        # Hundreds of thousands of small acyclic objects on a large server: with the cyclic collector running,
+        # its repeated passes over the growing heap double the cost, and it could reclaim nothing here anyway.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._collect_texts()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _collect_texts(self) -> tuple[tuple[Location, str], ...]:
         out: list[tuple[Location, str]] = []
         if self.server_info is not None:
             _walk(self.server_info.model_dump(by_alias=True, exclude_none=True), Surface.SERVER, None, "serverInfo",
