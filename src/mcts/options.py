@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from mcts.errors import ConfigError
 from mcts.model.finding import Severity
+from mcts.model.score import ScoringMode
 from mcts.model.target import Transport
 
 FailOn = Severity | Literal["none"]
@@ -34,6 +35,21 @@ class Limits(BaseModel):
     max_depth: int = Field(default=64, ge=8, le=100, description="Nesting levels kept in any schema or value")
 
 
+class Gates(BaseModel):
+    """Policy gates: a report that breaks one lists it in ``gate_violations`` and the run exits 1. Unset: no gate."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_security_score: int | None = Field(default=None, ge=0, le=100, description="Lowest acceptable security score")
+    max_absolute_risk: float | None = Field(default=None, ge=0, description="Highest acceptable v2 absolute risk")
+    max_risk_level: str | None = Field(default=None, description="Highest acceptable v2 risk level (a band name)")
+    min_category_score: dict[str, int] = Field(
+        default_factory=dict, description="Lowest acceptable tile score per key (MCP01..MCP10 or a group key)"
+    )
+    max_critical: int | None = Field(default=None, ge=0, description="Most critical findings allowed")
+    max_high: int | None = Field(default=None, ge=0, description="Most high findings allowed")
+
+
 class ScanOptions(BaseModel):
     """How to scan. Frozen: build a new one with ``model_copy(update=...)``."""
 
@@ -50,6 +66,12 @@ class ScanOptions(BaseModel):
     analyzer_timeout: float = Field(default=30.0, gt=0, description="Time budget per analyzer, seconds")
     analyzers: tuple[str, ...] = Field(default=(), description="Run only these analyzer ids (empty: all)")
     limits: Limits = Field(default_factory=Limits)
+    scoring_mode: ScoringMode = Field(default="both", description="Scores to compute: legacy, v2 or both")
+    weights_profile: str = Field(default="manual_v1", description="v2 weights: a bundled profile name or a YAML path")
+    corpus_stats_path: Path | None = Field(default=None, description="Corpus statistics for the percentile [bundled]")
+    assets_path: Path | None = Field(default=None, description="Asset values per tool [.mcts/assets.yaml]")
+    ignore_path: Path | None = Field(default=None, description="Suppressions [.mcts/ignore.yaml]")
+    gates: Gates = Field(default_factory=Gates)
 
     def http_headers(self) -> dict[str, str]:
         """Headers to send to an HTTP target, the bearer token included."""

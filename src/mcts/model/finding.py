@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import enum
 import hashlib
 from typing import Annotated
@@ -80,6 +81,16 @@ class Location:
         return f"{self.surface.value}{item}.{self.field}"
 
 
+class Suppression(BaseModel):
+    """Why a finding is accepted: it stays in the report, marked, and no longer counts for scores or gates."""
+
+    model_config = ConfigDict(frozen=True)
+
+    reason: str
+    expires: datetime.date | None = None
+    source: str = Field(description="The ignore file and entry that matched")
+
+
 class Finding(BaseModel):
     """One result of one analyzer. Built through ``Analyzer.finding`` so its metadata cannot be wrong."""
 
@@ -96,6 +107,7 @@ class Finding(BaseModel):
     evidence: str = Field(description="What was seen, escaped: safe to print anywhere")
     detail: str | None = Field(default=None, description="What the evidence means, when the title is not enough")
     remediation: str
+    suppressed: Suppression | None = Field(default=None, description="Set when an ignore entry accepts this finding")
 
 
 def finding_id(analyzer: str, location: Location, evidence: str) -> str:

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from mcts.model.finding import Finding, Severity
 from mcts.model.inventory import Inventory
+from mcts.model.score import LegacyScore, ScoreV2
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
 
@@ -121,6 +122,9 @@ class ScanReport(_Frozen):
     summary: Summary = Field(default_factory=Summary)
     analyzers: tuple[AnalyzerRun, ...] = ()
     coverage: Coverage = Field(default_factory=Coverage)
+    score: LegacyScore | None = Field(default=None, description="Legacy 0-100 score over unsuppressed findings")
+    score_v2: ScoreV2 | None = Field(default=None, description="v2 risk model, when the scoring mode includes it")
+    gate_violations: tuple[str, ...] = Field(default=(), description="Policy gates this report violates")
 
     def max_severity(self) -> Severity | None:
         """The most severe finding's severity, or ``None`` when there is none."""
