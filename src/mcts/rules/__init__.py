@@ -102,24 +102,8 @@ def load_rules(directory: Path = RULES_DIR) -> RuleSet:
     files = tuple(sorted(directory.glob("*.yar")))
     if not files:
         raise RuleLoadError(f"{directory}: no *.yar rule files found")
-    compiler = yara_x.Compiler(error_on_slow_pattern=True)
-    for name in GLOBALS:
-        compiler.define_global(name, "")
     declarations: dict[tuple[str, str], tuple[Path, int, bool]] = {}
-    for path in files:
-        source = path.read_text(encoding="utf-8")
-        compiler.new_namespace(path.stem)
-        try:
-            compiler.add_source(source, origin=str(path))
-        except yara_x.CompileError as exc:
-            raise RuleLoadError(f"{path}: does not compile: {exc}") from None
-        for match in _DECLARATION.finditer(source):
-            line = source.count("\n", 0, match.start()) + 1
-            declarations[(path.stem, match.group(2))] = (path, line, "private" in match.group(1))
-    try:
-        rules = compiler.build()
-    except yara_x.CompileError as exc:  # pragma: no cover -- add_source reports errors first
-        raise RuleLoadError(f"{directory}: rules do not build: {exc}") from None
+    rules = _compile(directory, files, declarations)
     info: dict[tuple[str, str], RuleInfo] = {}
     for rule in rules:
         key = (rule.namespace, rule.identifier)
@@ -129,6 +113,35 @@ def load_rules(directory: Path = RULES_DIR) -> RuleSet:
     if not info:
         raise RuleLoadError(f"{directory}: the rule files declare no public rule")
     return RuleSet(rules=rules, info=info, files=files)
+
+
+def _compile(directory: Path, files: tuple[Path, ...], declarations: dict[tuple[str, str], tuple[Path, int, bool]]
+             ) -> yara_x.Rules:
+    """Compile ``files`` into one rule set, recording where each rule is declared.
+
+    The compiler must be dropped on the thread that made it (yara-x objects are bound to their thread), so no
+    error may leave it referenced from a traceback's frame, to be collected later on another thread.
+    """
+    compiler = yara_x.Compiler(error_on_slow_pattern=True)
+    try:
+        for name in GLOBALS:
+            compiler.define_global(name, "")
+        for path in files:
+            source = path.read_text(encoding="utf-8")
+            compiler.new_namespace(path.stem)
+            try:
+                compiler.add_source(source, origin=str(path))
+            except yara_x.CompileError as exc:
+                raise RuleLoadError(f"{path}: does not compile: {exc}") from None
+            for match in _DECLARATION.finditer(source):
+                line = source.count("\n", 0, match.start()) + 1
+                declarations[(path.stem, match.group(2))] = (path, line, "private" in match.group(1))
+        try:
+            return compiler.build()
+        except yara_x.CompileError as exc:  # pragma: no cover -- add_source reports errors first
+            raise RuleLoadError(f"{directory}: rules do not build: {exc}") from None
+    finally:
+        del compiler
 
 
 def _rule_info(rule: yara_x.Rule, path: Path, line: int) -> RuleInfo:
