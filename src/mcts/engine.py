@@ -1,4 +1,7 @@
-"""The scan pipeline: resolve the target -> collect -> analyze -> ScanReport. Async; one report per target."""
+"""The scan pipeline: resolve the target -> collect -> analyze -> finalize (suppressions, scores, gates) -> ScanReport.
+
+Async; one report per target. Every report returned here has been finalized by ``mcts.policy.finalize``.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ from mcts.model.report import (
 )
 from mcts.model.target import HttpTarget, SnapshotTarget, StdioTarget, Target, parse_target
 from mcts.options import ScanOptions
+from mcts.policy import check_policy, finalize
 
 Progress = Callable[[str, str, ScanReport | None], None]
 """Called with ("start" | "done", the target as displayed, the report when done)."""
@@ -40,20 +44,27 @@ def scan(target: str | Target, options: ScanOptions | None = None) -> ScanReport
 
 
 async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | None = None) -> ScanReport:
-    """Scan one target: collect its inventory, run the analyzers and build the report."""
+    """Scan one target: collect its inventory, run the analyzers, build the report and finalize it.
+
+    ``cwd`` (default: the current directory) is where relative targets and ``.mcts/`` policy files are found.
+    """
+    base = cwd or Path.cwd()
+    check_policy(options, base)  # a bad gate or ignore file fails before any server is started
     resolved = parse_target(target, transport=options.transport, cwd=cwd) if isinstance(target, str) else target
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     collected = await _collect(resolved, options)
     findings, runs = await analyze(collected.inventory, options, resolved.kind)
-    return _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
+    report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
+    return await anyio.to_thread.run_sync(finalize, report, options, base)
 
 
 async def scan_many(
-    targets: Sequence[Target], options: ScanOptions, *, on_progress: Progress | None = None
+    targets: Sequence[Target], options: ScanOptions, *, on_progress: Progress | None = None, cwd: Path | None = None
 ) -> list[ScanReport]:
     """Scan several targets concurrently (at most ``options.concurrency`` at once); reports in target order."""
-    _selected(options)  # a bad analyzer id or target kind fails before any server is started
+    _selected(options)  # a bad analyzer id, target kind or policy fails before any server is started
+    check_policy(options, cwd or Path.cwd())
     for target in targets:
         _check_supported(target)
     reports: list[ScanReport | None] = [None] * len(targets)
@@ -63,7 +74,7 @@ async def scan_many(
         async with limiter:
             if on_progress:
                 on_progress("start", target.display(), None)
-            reports[index] = await scan_async(target, options)
+            reports[index] = await scan_async(target, options, cwd=cwd)
             if on_progress:
                 on_progress("done", target.display(), reports[index])
 

@@ -1,7 +1,9 @@
 """ScanOptions: every setting of a scan, resolved once and passed down.
 
 Precedence, lowest first: defaults < config file (``.mcts/config.yaml`` or ``[tool.mcts]`` in
-``pyproject.toml``) < ``MCTS_*`` environment variables < CLI flags or an API request body.
+``pyproject.toml``) < policy file (``.mcts/policy.yaml``: gates, ``fail_on``, scoring settings) < ``MCTS_*``
+environment variables < CLI flags or an API request body. Gate keys may be given at top level or under
+``gates:``; they merge key by key (``min_category_score`` tile by tile) across the sources.
 Nothing here is read at import time and nothing is global.
 """
 
@@ -82,8 +84,10 @@ class ScanOptions(BaseModel):
 
 
 _LIMIT_KEYS = frozenset(Limits.model_fields)
+_GATE_KEYS = frozenset(Gates.model_fields)
+_ALIASES = {"min_category_score_v2": "min_category_score"}
 _ENV_PREFIX = "MCTS_"
-_ENV_KEYS = {name.upper(): name for name in (*ScanOptions.model_fields, *_LIMIT_KEYS)}
+_ENV_KEYS = {name.upper(): name for name in (*ScanOptions.model_fields, *_LIMIT_KEYS, *_GATE_KEYS)}
 
 
 def resolve_options(
@@ -92,11 +96,21 @@ def resolve_options(
     env: Mapping[str, str] | None = None,
     cwd: Path | None = None,
     config_path: Path | None = None,
+    policy_path: Path | None = None,
 ) -> ScanOptions:
-    """Build ScanOptions from defaults, the config file, the environment and flags (``None`` flags are unset)."""
+    """Build ScanOptions from defaults, the config file, the policy file, the environment and flags.
+
+    ``None`` flags are unset. ``policy_path`` defaults to ``.mcts/policy.yaml`` in ``cwd`` when present.
+    """
     merged: dict[str, Any] = {}
-    file_values, source = _read_config(config_path, cwd or Path.cwd())
+    cwd = cwd or Path.cwd()
+    file_values, source = _read_config(config_path, cwd)
     _merge(merged, file_values, source)
+    policy = _policy_file(policy_path, cwd)
+    if policy is not None:
+        from mcts.policy.policy_file import read_policy_file  # lazy: mcts.policy imports this module
+
+        _merge(merged, read_policy_file(policy), str(policy))
     _merge(merged, _from_env(env or {}), "environment")
     _merge(merged, {k: v for k, v in (flags or {}).items() if v is not None}, "command line")
     try:
@@ -108,14 +122,55 @@ def resolve_options(
 def _merge(into: dict[str, Any], values: Mapping[str, Any], source: str) -> None:
     for raw_key, value in values.items():
         key = raw_key.replace("-", "_")
+        key = _ALIASES.get(key, key)
         if key in _LIMIT_KEYS:
             into.setdefault("limits", {})[key] = value
         elif key == "limits" and isinstance(value, Mapping):
             into.setdefault("limits", {}).update({k.replace("-", "_"): v for k, v in value.items()})
+        elif key in _GATE_KEYS:
+            _merge_gate(into.setdefault("gates", {}), key, value)
+        elif key == "gates" and isinstance(value, Mapping):
+            gates = into.setdefault("gates", {})
+            for gate, limit in value.items():
+                name = _ALIASES.get(str(gate).replace("-", "_"), str(gate).replace("-", "_"))
+                if name not in _GATE_KEYS:
+                    raise ConfigError(f"unknown gate {gate!r} in {source}")
+                _merge_gate(gates, name, limit)
         elif key in ScanOptions.model_fields:
             into[key] = value
         else:
             raise ConfigError(f"unknown setting {raw_key!r} in {source}")
+
+
+def _merge_gate(gates: dict[str, Any], key: str, value: Any) -> None:
+    if key == "min_category_score" and isinstance(value, Mapping):
+        gates.setdefault(key, {}).update(value)  # tile by tile: a later source overrides only the tiles it names
+    else:
+        gates[key] = value
+
+
+def _policy_file(policy_path: Path | None, cwd: Path) -> Path | None:
+    if policy_path is not None:
+        path = policy_path if policy_path.is_absolute() else cwd / policy_path
+        if not path.is_file():
+            raise ConfigError(f"policy file {policy_path} does not exist")
+        return path
+    default = cwd / ".mcts" / "policy.yaml"
+    return default if default.is_file() else None
+
+
+def category_pairs(values: Any, source: str) -> dict[str, Any]:
+    """``["MCP03=70", "injection=60"]`` or ``"MCP03=70,injection=60"`` as a mapping of tile key to minimum."""
+    items = values.split(",") if isinstance(values, str) else list(values)
+    out: dict[str, Any] = {}
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        key, found, number = item.partition("=")
+        if not found or not key.strip() or not number.strip():
+            raise ConfigError(f"{source}: min_category_score {item!r} must look like KEY=N (e.g. MCP03=70)")
+        out[key.strip()] = number.strip()
+    return out
 
 
 def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
@@ -124,9 +179,14 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         if not name.startswith(_ENV_PREFIX):
             continue
         key = _ENV_KEYS.get(name[len(_ENV_PREFIX) :])
-        if not key or key in {"headers", "env", "limits"}:
+        if not key or key in {"headers", "env", "limits", "gates"}:
             continue  # other parts of mcts own the other MCTS_* variables
-        values[key] = tuple(v.strip() for v in value.split(",") if v.strip()) if key == "analyzers" else value
+        if key == "analyzers":
+            values[key] = tuple(v.strip() for v in value.split(",") if v.strip())
+        elif key == "min_category_score":
+            values[key] = category_pairs(value, name)
+        else:
+            values[key] = value
     return values
 
 

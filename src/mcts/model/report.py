@@ -89,7 +89,7 @@ class TargetInfo(_Frozen):
 
 
 class Summary(_Frozen):
-    """Counts of findings by severity."""
+    """Counts of the findings that count: by severity, over unsuppressed findings; ``suppressed`` counts the rest."""
 
     total: int = 0
     critical: int = 0
@@ -97,14 +97,19 @@ class Summary(_Frozen):
     medium: int = 0
     low: int = 0
     info: int = 0
+    suppressed: int = Field(default=0, description="Findings accepted by an ignore entry (not in the other counts)")
 
     @classmethod
     def of(cls, findings: tuple[Finding, ...]) -> Summary:
-        """Count ``findings`` by severity."""
+        """Count the unsuppressed ``findings`` by severity, and the suppressed ones apart."""
         counts = {s.value: 0 for s in Severity}
+        suppressed = 0
         for finding in findings:
-            counts[finding.severity.value] += 1
-        return cls(total=len(findings), **counts)
+            if finding.suppressed is None:
+                counts[finding.severity.value] += 1
+            else:
+                suppressed += 1
+        return cls(total=len(findings) - suppressed, suppressed=suppressed, **counts)
 
 
 class ScanReport(_Frozen):
