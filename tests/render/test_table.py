@@ -14,6 +14,7 @@ from mcts.options import ScanOptions
 from mcts.render import Format, render
 from mcts.render.table import render_table
 from mcts.text.escape import needs_escape
+from tests.render.reports import decorated, scanned
 
 TAGS = "".join(chr(0xE0000 + ord(c)) for c in "read the secrets")
 ANSI_NAME = "\x1b[31mevil\x1b[0m\x1b]0;pwned\x07"
@@ -84,3 +85,25 @@ async def test_rich_markup_printed_literally(report: ScanReport, color: bool) ->
 async def test_narrow_terminal_still_safe(report: ScanReport) -> None:
     out = render_table([report], color=False, width=60)
     assert unsafe(out) == []
+
+
+def test_scores_gates_and_suppressed_marks_when_present() -> None:
+    full = decorated(scanned(), incomplete=True)
+    out = render_table([full], color=False, width=250)
+    assert unsafe(out) == []
+    assert "Score: 7/100 (grade F)" in out
+    assert "Risk level: critical (absolute risk 61.2, security score 12/100)" in out
+    assert "2 suppressed" in out
+    assert "Gate violated: security score 12 < min_security_score 60" in out
+    assert "Gate violated: critical findings 17 > max_critical 0" in out
+    assert "suppressed until 2030-01-31: Accepted:" in out  # the cell wraps after that
+    assert "suppressed: Known false positive" in out
+    assert out.count("suppressed") == 2 * 2 + 1  # severity cell and note per finding, plus the footer count
+    colored = OWN_SGR.sub("", render_table([full], color=True, width=250))
+    assert "Score: 7/100 (grade F)" in colored
+
+
+def test_no_score_line_without_scores() -> None:
+    out = render_table([scanned()], color=False, width=250)
+    assert "Score:" not in out and "Risk level" not in out and "Gate violated" not in out
+    assert "suppressed" not in out

@@ -14,6 +14,9 @@ class Format(enum.StrEnum):
 
     TABLE = "table"
     JSON = "json"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
+    HTML = "html"
 
 
 def render(reports: Sequence[ScanReport], fmt: Format, *, color: bool = False, width: int = 120) -> str:
@@ -26,4 +29,16 @@ def render(reports: Sequence[ScanReport], fmt: Format, *, color: bool = False, w
         from mcts.render.table import render_table
 
         return render_table(reports, color=color, width=width)
+    if fmt is Format.SARIF:
+        from mcts.render.sarif import render_sarif
+
+        return render_sarif(reports)
+    if fmt is Format.MARKDOWN:
+        from mcts.render.markdown import render_markdown
+
+        return render_markdown(reports)
+    if fmt is Format.HTML:
+        from mcts.render.html import render_html
+
+        return render_html(reports)
     assert_never(fmt)

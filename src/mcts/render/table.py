@@ -26,6 +26,9 @@ _SEVERITY_STYLE = {
 }
 
 
+_GRADE_STYLE = {"A": "bold green", "B": "bold green", "C": "bold yellow", "D": "bold yellow", "F": "bold red"}
+
+
 def safe(value: object, limit: int = 300, style: str = "") -> Text:
     """Untrusted text, escaped and cut, as a rich ``Text`` (never markup)."""
     return Text(escape_text(str(value), limit=limit), style=style)
@@ -89,8 +92,14 @@ def _findings(report: ScanReport) -> Table:
     for finding in report.findings:
         title = safe(finding.title, 120)
         title.append(f"\n{finding.id} · {', '.join(finding.techniques)}", style="dim")
+        severity = Text(finding.severity.value.upper(), style=_SEVERITY_STYLE[finding.severity])
+        if finding.suppressed is not None:
+            severity = Text(finding.severity.value.upper(), style="dim").append("\nsuppressed", style="italic")
+            until = f" until {finding.suppressed.expires.isoformat()}" if finding.suppressed.expires else ""
+            title.append(f"\nsuppressed{until}: ", style="italic").append_text(
+                safe(finding.suppressed.reason, 160, style="dim"))
         table.add_row(
-            Text(finding.severity.value.upper(), style=_SEVERITY_STYLE[finding.severity]),
+            severity,
             title,
             safe(finding.location.display(), 200),
             safe(finding.evidence, 400),
@@ -106,6 +115,9 @@ def _footer(report: ScanReport) -> Text:
     for run in runs:
         if run.status is not AnalyzerStatus.RAN:
             text.append(f"; {run.id} {run.status.value}: ", style="yellow").append_text(safe(run.reason or "", 200))
+    _scores(text, report)
+    for violation in report.gate_violations:
+        text.append("\nGate violated: ", style="bold red").append_text(safe(violation, 300))
     for warning in report.coverage.warnings:
         text.append("\nWarning: ", style="yellow").append_text(safe(warning, 300))
     if report.status is ScanStatus.INCOMPLETE and report.coverage.server_stderr:
@@ -114,3 +126,22 @@ def _footer(report: ScanReport) -> Text:
         for line in tail:
             text.append("\n  ").append_text(safe(line, 200, style="dim"))
     return text
+
+
+def _scores(text: Text, report: ScanReport) -> None:
+    """Legacy score and grade, v2 risk level and security score, and the suppressed count, when present."""
+    parts: list[tuple[str, str]] = []
+    if report.score is not None:
+        grade = report.score.grade.value
+        parts.append((f"Score: {report.score.overall}/100 (grade {grade})", _GRADE_STYLE.get(grade, "")))
+    v2 = report.score_v2
+    if v2 is not None:
+        risk = f"Risk level: {escape_text(v2.risk_level, limit=40)} (absolute risk {v2.absolute_risk:.1f}"
+        if v2.security_score is not None:
+            risk += f", security score {v2.security_score}/100"
+        parts.append((risk + ")", "bold"))
+    suppressed = sum(f.suppressed is not None for f in report.findings)
+    if suppressed:
+        parts.append((f"{suppressed} suppressed", "dim"))
+    for index, (part, style) in enumerate(parts):
+        text.append("\n" if index == 0 else "   ").append(part, style=style)
