@@ -24,9 +24,10 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "sarif", "markdown", "html")  # mcts.render.Format (a test keeps them equal)
 SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
 TRANSPORTS = ("auto", "streamable-http", "sse")
+SCORING_MODES = ("legacy", "v2", "both")
 
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", help="Overall deadline per target, seconds [60].")]
 RequestTimeoutOpt = Annotated[
@@ -49,6 +50,41 @@ EnvOpt = Annotated[
                  "otherwise gets only PATH, HOME and locale."),
 ]
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (default: .mcts/config.yaml).")]
+MinScoreOpt = Annotated[
+    int | None, typer.Option("--min-security-score", help="Gate: exit 1 when the v2 security score is below N.",
+                             show_default=False),
+]
+MaxRiskOpt = Annotated[
+    float | None, typer.Option("--max-absolute-risk", help="Gate: exit 1 when the v2 absolute risk is above X.",
+                               show_default=False),
+]
+MaxLevelOpt = Annotated[
+    str | None, typer.Option("--max-risk-level", help="Gate: exit 1 when the v2 risk level is above LEVEL "
+                             "(a band of the weights profile: none, low, medium, high, critical).", show_default=False),
+]
+MinCategoryOpt = Annotated[
+    list[str] | None, typer.Option("--min-category-score", help="Gate: KEY=N, exit 1 when that tile (MCP01..MCP10, "
+                                   "injection, exfiltration, privilege, supply_chain, protocol) is below N "
+                                   "(repeatable).", show_default=False),
+]
+MaxCriticalOpt = Annotated[
+    int | None, typer.Option("--max-critical", help="Gate: most unsuppressed critical findings allowed.",
+                             show_default=False),
+]
+MaxHighOpt = Annotated[
+    int | None, typer.Option("--max-high", help="Gate: most unsuppressed high findings allowed.", show_default=False),
+]
+ScoringModeOpt = Annotated[
+    str | None, typer.Option("--scoring-mode", help="Scores: legacy, v2 or both [both].", show_default=False),
+]
+WeightsOpt = Annotated[
+    str | None, typer.Option("--weights-profile", help="v2 weights: a bundled profile name or a YAML file "
+                             "[manual_v1].", show_default=False),
+]
+IgnoreOpt = Annotated[
+    Path | None, typer.Option("--ignore-file", help="Suppressions file (default: .mcts/ignore.yaml when present).",
+                              show_default=False),
+]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -72,6 +108,18 @@ def _choice(value: str | None, allowed: tuple[str, ...], flag: str) -> str | Non
     if value is not None and value.lower() not in allowed:
         raise _fail(f"{flag} must be one of {', '.join(allowed)}, not {value!r}")
     return value.lower() if value is not None else None
+
+
+def _categories(values: list[str] | None) -> dict[str, Any] | None:
+    from mcts.errors import ConfigError
+    from mcts.options import category_pairs
+
+    if not values:
+        return None
+    try:
+        return category_pairs(values, "--min-category-score")
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _options(config: Path | None, **flags: Any) -> Any:
@@ -103,7 +151,7 @@ def version() -> None:
 @app.command()
 def scan(
     targets: Annotated[list[str], typer.Argument(help="Commands, http(s) URLs, stdio: URIs or snapshot files.")],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, sarif, markdown or html.")] = "table",
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report here.")] = None,
     fail_on: Annotated[
         str | None, typer.Option("--fail-on", help="Exit 1 on a finding at or above: critical, high [default], "
@@ -119,11 +167,20 @@ def scan(
     analyzer: Annotated[list[str] | None, typer.Option("--analyzer", help="Run only this analyzer id.")] = None,
     config: ConfigOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress on stderr.")] = False,
+    min_security_score: MinScoreOpt = None,
+    max_absolute_risk: MaxRiskOpt = None,
+    max_risk_level: MaxLevelOpt = None,
+    min_category_score: MinCategoryOpt = None,
+    max_critical: MaxCriticalOpt = None,
+    max_high: MaxHighOpt = None,
+    scoring_mode: ScoringModeOpt = None,
+    weights_profile: WeightsOpt = None,
+    ignore_file: IgnoreOpt = None,
 ) -> None:
     """Scan MCP servers and report what they could do to an agent.
 
-    Exit codes: 0 pass, 1 findings at or above --fail-on, 2 usage or configuration error,
-    3 scan incomplete (unreachable target, failed analyzer, coverage cut by a cap).
+    Exit codes: 0 pass, 1 unsuppressed findings at or above --fail-on or a gate violated, 2 usage or
+    configuration error, 3 scan incomplete (unreachable target, failed analyzer, coverage cut by a cap).
     """
     from mcts.render import Format
 
@@ -132,7 +189,11 @@ def scan(
         config, timeout=timeout, request_timeout=request_timeout, fail_on=_choice(fail_on, SEVERITIES, "--fail-on"),
         transport=_choice(transport, TRANSPORTS, "--transport"), headers=_pairs(header, ":", "--header"),
         bearer_token=bearer_token, env=_pairs(env, "=", "--env"), concurrency=concurrency,
-        analyzers=tuple(analyzer) if analyzer else None,
+        analyzers=tuple(analyzer) if analyzer else None, min_security_score=min_security_score,
+        max_absolute_risk=max_absolute_risk, max_risk_level=max_risk_level,
+        min_category_score=_categories(min_category_score), max_critical=max_critical, max_high=max_high,
+        scoring_mode=_choice(scoring_mode, SCORING_MODES, "--scoring-mode"), weights_profile=weights_profile,
+        ignore_path=ignore_file,
     )
     parsed = _targets(targets, options.transport)
     reports = _run_scans(parsed, options, quiet)
@@ -210,8 +271,11 @@ def _run_scans(targets: list[Any], options: Any, quiet: bool) -> list[Any]:
             return
         done += 1
         s = report.summary
+        extra = f", {s.suppressed} suppressed" if s.suppressed else ""
+        gates = f"; {len(report.gate_violations)} gate(s) violated" if report.gate_violations else ""
         typer.echo(f"mcts: [{done}/{total}] {shown}: {report.status.value}, {s.total} finding(s) "
-                   f"({s.critical} critical, {s.high} high) in {report.duration_ms / 1000:.1f}s", err=True)
+                   f"({s.critical} critical, {s.high} high{extra}) in {report.duration_ms / 1000:.1f}s{gates}",
+                   err=True)
 
     try:
         return anyio.run(lambda: scan_many(targets, options, on_progress=progress))
@@ -238,3 +302,8 @@ def _emit(text: str, output: Path | None) -> None:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+from mcts.cli.readiness_cmd import register as register_readiness  # noqa: E402 -- uses the helpers defined above
+
+register_readiness(app)
