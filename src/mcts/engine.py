@@ -16,7 +16,7 @@ import anyio.to_thread
 from mcts import __version__
 from mcts.analyzers._registry import select
 from mcts.analyzers.base import Analyzer, AnalyzerContext, SkipAnalyzer
-from mcts.collect.result import Collected
+from mcts.collect.result import Collected, SourceFiles
 from mcts.collect.snapshot import read_snapshot
 from mcts.errors import ConfigError, MctsError, TargetError, describe
 from mcts.model.finding import Finding
@@ -30,7 +30,7 @@ from mcts.model.report import (
     Summary,
     TargetInfo,
 )
-from mcts.model.target import HttpTarget, SnapshotTarget, StdioTarget, Target, parse_target
+from mcts.model.target import HttpTarget, SnapshotTarget, SourceTarget, StdioTarget, Target, parse_target
 from mcts.options import ScanOptions
 from mcts.policy import check_policy, finalize
 
@@ -54,7 +54,7 @@ async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | 
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     collected = await _collect(resolved, options)
-    findings, runs = await analyze(collected.inventory, options, resolved.kind)
+    findings, runs = await analyze(collected.inventory, options, resolved.kind, files=collected.files)
     report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
     return await anyio.to_thread.run_sync(finalize, report, options, base)
 
@@ -96,7 +96,7 @@ def _first_mcts_error(group: BaseExceptionGroup[BaseException]) -> MctsError | N
 
 
 def _check_supported(target: Target) -> None:
-    if target.kind in ("source", "client-config"):
+    if target.kind == "client-config":
         raise TargetError(
             f"{target.display()}: {target.kind} targets are recognised but not scanned by this version of mcts; "
             "scan a live server (command or URL) or a snapshot .json"
@@ -116,6 +116,10 @@ async def _collect(target: Target, options: ScanOptions) -> Collected:
         from mcts.collect.live import collect_live  # the MCP SDK is imported only for live targets
 
         return await collect_live(target, options)
+    if isinstance(target, SourceTarget):
+        from mcts.collect.source import collect_source
+
+        return await anyio.to_thread.run_sync(collect_source, target, options)
     assert isinstance(target, SnapshotTarget)
     return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
 
@@ -126,14 +130,17 @@ async def analyze(
     target_kind: str,
     *,
     classes: Sequence[type[Analyzer]] | None = None,
+    files: SourceFiles | None = None,
 ) -> tuple[list[Finding], list[AnalyzerRun]]:
     """Run the selected analyzers over ``inventory``, each in a worker thread under its time budget.
 
     ``classes`` runs exactly these analyzer classes instead of the registry's selection by ``options.analyzers``.
+    ``files`` are the files a source scan read. Findings on an item declared in source get its file and line
+    when the analyzer did not give a more precise one.
     """
     if classes is None:
         classes = _selected(options)
-    context = AnalyzerContext(options=options, target_kind=target_kind)
+    context = AnalyzerContext(options=options, target_kind=target_kind, files=files)
     findings: list[Finding] = []
     runs: list[AnalyzerRun] = []
     for cls in classes:
@@ -152,9 +159,18 @@ async def analyze(
         duration = round((time.perf_counter() - t0) * 1000, 3)
         runs.append(AnalyzerRun(id=cls.id, status=status, reason=reason, duration_ms=duration, findings=len(found)))
         findings.extend(found)
+    if inventory.sources:
+        findings = [_with_source(f, inventory) for f in findings]
     findings.sort(key=lambda f: (-f.severity.rank, f.location.surface.value, f.location.item or "",
                                  f.location.field, f.id))
     return findings, runs
+
+
+def _with_source(finding: Finding, inventory: Inventory) -> Finding:
+    if finding.source is not None:
+        return finding
+    declared = inventory.source_of(finding.location.surface, finding.location.item)
+    return finding if declared is None else finding.model_copy(update={"source": declared.ref})
 
 
 def _report(

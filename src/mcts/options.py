@@ -74,6 +74,8 @@ class ScanOptions(BaseModel):
     assets_path: Path | None = Field(default=None, description="Asset values per tool [.mcts/assets.yaml]")
     ignore_path: Path | None = Field(default=None, description="Suppressions [.mcts/ignore.yaml]")
     gates: Gates = Field(default_factory=Gates)
+    pip_audit: bool = Field(default=False, description="Audit Python dependencies of a source target with pip-audit")
+    npm_audit: bool = Field(default=False, description="Audit npm dependencies of a source target with npm audit")
 
     def http_headers(self) -> dict[str, str]:
         """Headers to send to an HTTP target, the bearer token included."""

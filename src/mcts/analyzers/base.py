@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from mcts.model.finding import Confidence, Finding, Location, Severity, finding_id
+from mcts.collect.result import SourceFiles
+from mcts.model.finding import Confidence, Finding, Location, Severity, SourceRef, finding_id
 from mcts.model.inventory import Inventory, Prompt, Resource, ResourceTemplate, Tool
 from mcts.options import ScanOptions
 from mcts.taxonomy import load_taxonomy
@@ -34,6 +35,7 @@ class AnalyzerContext:
 
     options: ScanOptions
     target_kind: str
+    files: SourceFiles | None = None  # the files a source scan read (handlers, manifests); None for other targets
 
 
 class Analyzer:
@@ -121,6 +123,7 @@ class Analyzer:
         severity: Severity | None = None,
         confidence: Confidence | None = None,
         detail: str | None = None,
+        source: SourceRef | None = None,
     ) -> Finding:
         """Build a finding carrying this analyzer's metadata; ``evidence`` is escaped and secrets in it masked."""
         techniques = (technique,) if technique else self.techniques
@@ -139,4 +142,5 @@ class Analyzer:
             evidence=shown,
             detail=escape_text(redact_secrets(detail)) if detail else None,
             remediation=taxonomy.technique(techniques[0]).remediation,
+            source=source,
         )

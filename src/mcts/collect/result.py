@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mcts.model.inventory import Inventory
 from mcts.model.report import CapHit, Listing
+
+
+@dataclass(frozen=True)
+class SourceFiles:
+    """The files a source scan read, for analyzers that look past the metadata (handlers, manifests).
+
+    ``texts`` maps a path relative to ``root`` (``/`` separators) to the file's text, for every file the walk
+    kept (source files and manifests, each under the size cap). Not part of the report.
+    """
+
+    root: Path
+    texts: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -20,3 +34,4 @@ class Collected:
     warnings: list[str] = field(default_factory=list)
     server_stderr: str | None = None
     server_stderr_truncated: bool = False
+    files: SourceFiles | None = None  # set by the source collector

@@ -81,6 +81,17 @@ class Location:
         return f"{self.surface.value}{item}.{self.field}"
 
 
+class SourceRef(BaseModel):
+    """A place in a source file: a path relative to the scanned root (``/`` separators) and 1-based lines."""
+
+    model_config = ConfigDict(frozen=True)
+
+    file: str = Field(description="Path relative to the scanned root, with / separators")
+    line: int = Field(ge=1, description="1-based line")
+    column: int | None = Field(default=None, ge=1, description="1-based column")
+    end_line: int | None = Field(default=None, ge=1)
+
+
 class Suppression(BaseModel):
     """Why a finding is accepted: it stays in the report, marked, and no longer counts for scores or gates."""
 
@@ -108,6 +119,7 @@ class Finding(BaseModel):
     detail: str | None = Field(default=None, description="What the evidence means, when the title is not enough")
     remediation: str
     suppressed: Suppression | None = Field(default=None, description="Set when an ignore entry accepts this finding")
+    source: SourceRef | None = Field(default=None, description="File and line, for findings of a source scan")
 
 
 def finding_id(analyzer: str, location: Location, evidence: str) -> str:

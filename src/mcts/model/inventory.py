@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
 
 from mcts.model.finding import Location, Surface
+from mcts.model.source import ItemSource
 
 JsonObject = dict[str, JsonValue]
 
@@ -94,6 +95,17 @@ class Inventory(BaseModel):
     prompts: tuple[Prompt, ...] = ()
     resources: tuple[Resource, ...] = ()
     resource_templates: tuple[ResourceTemplate, ...] = ()
+    sources: tuple[ItemSource, ...] = Field(
+        default=(), description="Where each item is declared, for inventories extracted from source (not MCP wire data)"
+    )
+
+    def source_of(self, surface: Surface, item: str | None) -> ItemSource | None:
+        """Where ``item`` on ``surface`` is declared, for a source scan; ``None`` otherwise."""
+        return self._sources_by_item.get((surface, item))
+
+    @functools.cached_property
+    def _sources_by_item(self) -> dict[tuple[Surface, str | None], ItemSource]:
+        return {(s.surface, s.item): s for s in self.sources}
 
     def texts(self) -> tuple[tuple[Location, str], ...]:
         """Every string a model could read, with its exact location (computed once per inventory).
