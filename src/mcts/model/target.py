@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from mcts.errors import TargetError
 
 Transport = Literal["auto", "streamable-http", "sse"]
-SOURCE_SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".cjs", ".tsx", ".mts"})
+SOURCE_SUFFIXES = frozenset({".py", ".ts", ".js", ".mjs", ".cjs", ".tsx", ".mts", ".cts", ".jsx"})
 CLIENT_CONFIG_NAMES = frozenset(
     {"mcp.json", "claude_desktop_config.json", "cline_mcp_settings.json", "mcp_config.json", ".mcp.json"}
 )
