@@ -15,7 +15,7 @@ import anyio.to_thread
 
 from mcts import __version__
 from mcts.analyzers._registry import select
-from mcts.analyzers.base import Analyzer, AnalyzerContext, SkipAnalyzer
+from mcts.analyzers.base import Analyzer, AnalyzerContext, AnalyzerIncomplete, SkipAnalyzer
 from mcts.collect.result import Collected, SourceFiles
 from mcts.collect.snapshot import read_snapshot
 from mcts.errors import ConfigError, MctsError, TargetError, describe
@@ -154,6 +154,8 @@ async def analyze(
             status, reason = AnalyzerStatus.SKIPPED, str(exc) or "skipped"
         except TimeoutError:
             status, reason = AnalyzerStatus.FAILED, f"exceeded its time budget of {options.analyzer_timeout:g}s"
+        except AnalyzerIncomplete as exc:  # failed, but what it found is kept
+            status, reason, found = AnalyzerStatus.FAILED, describe(exc), list(exc.findings)
         except Exception as exc:  # noqa: BLE001 -- a crashed analyzer is reported as failed, never as clean
             status, reason = AnalyzerStatus.FAILED, describe(exc)
         duration = round((time.perf_counter() - t0) * 1000, 3)

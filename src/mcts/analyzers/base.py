@@ -10,7 +10,7 @@ marks it failed and the scan incomplete; it never turns into "no findings".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
@@ -27,6 +27,18 @@ EVIDENCE_LIMIT = 600
 
 class SkipAnalyzer(Exception):
     """Raised by ``Analyzer.load`` when the analyzer cannot or need not run; the message is the reason."""
+
+
+class AnalyzerIncomplete(Exception):
+    """Raised by an analyzer that could not finish its work (an audit that could not run, say).
+
+    The analyzer is reported failed, so the scan is incomplete and never clean, and ``findings`` (what it did
+    find, including a finding that says what it could not do) are kept in the report.
+    """
+
+    def __init__(self, reason: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(reason)
+        self.findings = tuple(findings)
 
 
 @dataclass(frozen=True)
