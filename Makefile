@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/live_scan.py
 	$(BIN)/python bench/offline_analysis.py
+	$(BIN)/python bench/source_scan.py
 
 eval: $(STAMP)
 	$(BIN)/python eval/score.py

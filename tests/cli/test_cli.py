@@ -71,7 +71,7 @@ def test_several_targets_concurrently_in_order(tmp_path: Path) -> None:
     doc = json.loads(result.stdout)
     assert doc["schema_version"] == "1.0"
     assert [r["target"]["kind"] for r in doc["reports"]] == ["stdio", "snapshot", "stdio"]
-    assert [len(r["inventory"]["tools"]) for r in doc["reports"]] == [rich.EXPECTED_TOOLS, 1, 5]
+    assert [len(r["inventory"]["tools"]) for r in doc["reports"]] == [rich.EXPECTED_TOOLS, 1, 11]
     assert result.stderr.count("mcts: [") == 3
 
 
