@@ -6,7 +6,8 @@ row becomes an inventory holding that one item on its ``surface``; every analyze
 MEDIUM or above points at it. Prints precision, recall and F1 per source, recall per attack type, the overall
 figures, and the false-positive rate on ``real_servers_benign.jsonl``; ``--json`` prints the same as JSON.
 
-Rows the model rejects and analyzers that fail or skip are counted and shown, never dropped silently.
+Rows the model rejects and analyzers that fail are counted and shown, never dropped silently; analyzers that
+skip (the source-code ones, on metadata rows) do not make a row unjudgeable.
 
 Rerun: ``make eval`` or ``.venv/bin/python eval/score.py [--json] [--dataset DIR ...] [--analyzer ID] [--errors]``.
 """
@@ -162,7 +163,8 @@ async def judge_all(rows: list[Row], options: ScanOptions) -> None:
         row.flagged = bool(hits)
         row.below_threshold = sum(_points_at(f, surface, item) for f in findings) - len(hits)
         row.techniques = tuple(sorted({t for f in hits for t in f.techniques}))
-        bad = [f"{r.id} {r.status.value}: {r.reason}" for r in runs if r.status is not AnalyzerStatus.RAN]
+        # A failed analyzer makes the row unjudgeable; one that skips (source-code analyzers on metadata) does not.
+        bad = [f"{r.id} {r.status.value}: {r.reason}" for r in runs if r.status is AnalyzerStatus.FAILED]
         if bad:
             row.problem = "; ".join(bad)
 

@@ -81,6 +81,15 @@ WeightsOpt = Annotated[
     str | None, typer.Option("--weights-profile", help="v2 weights: a bundled profile name or a YAML file "
                              "[manual_v1].", show_default=False),
 ]
+PipAuditOpt = Annotated[
+    bool, typer.Option("--pip-audit", help="Source scans: look Python dependencies up in advisory databases with "
+                       "pip-audit (needs pip-audit and network; a lookup that cannot complete makes the scan "
+                       "incomplete).", show_default=False),
+]
+NpmAuditOpt = Annotated[
+    bool, typer.Option("--npm-audit", help="Source scans: run 'npm audit' on each package-lock.json (needs npm and "
+                       "network; a lookup that cannot complete makes the scan incomplete).", show_default=False),
+]
 IgnoreOpt = Annotated[
     Path | None, typer.Option("--ignore-file", help="Suppressions file (default: .mcts/ignore.yaml when present).",
                               show_default=False),
@@ -176,6 +185,8 @@ def scan(
     scoring_mode: ScoringModeOpt = None,
     weights_profile: WeightsOpt = None,
     ignore_file: IgnoreOpt = None,
+    pip_audit: PipAuditOpt = False,
+    npm_audit: NpmAuditOpt = False,
 ) -> None:
     """Scan MCP servers and report what they could do to an agent.
 
@@ -193,7 +204,7 @@ def scan(
         max_absolute_risk=max_absolute_risk, max_risk_level=max_risk_level,
         min_category_score=_categories(min_category_score), max_critical=max_critical, max_high=max_high,
         scoring_mode=_choice(scoring_mode, SCORING_MODES, "--scoring-mode"), weights_profile=weights_profile,
-        ignore_path=ignore_file,
+        ignore_path=ignore_file, pip_audit=pip_audit or None, npm_audit=npm_audit or None,
     )
     parsed = _targets(targets, options.transport)
     reports = _run_scans(parsed, options, quiet)
