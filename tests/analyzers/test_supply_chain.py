@@ -59,10 +59,13 @@ EXPECTED = [
 ]
 
 
+FIXTURE_SUFFIX = ".fixture"  # lockfiles are stored as <name>.fixture: the repository commits no lockfile
+
+
 def tree(root: Path) -> SourceFiles:
-    """The files of ``root`` as a source scan hands them to analyzers."""
-    return SourceFiles(root, {p.relative_to(root).as_posix(): p.read_text("utf-8") for p in root.rglob("*")
-                              if p.is_file()})
+    """The files of ``root`` as a source scan hands them to analyzers (``x.lock.fixture`` read as ``x.lock``)."""
+    return SourceFiles(root, {p.relative_to(root).as_posix().removesuffix(FIXTURE_SUFFIX): p.read_text("utf-8")
+                              for p in root.rglob("*") if p.is_file()})
 
 
 def run(files: SourceFiles, **options: object) -> list[Finding]:
@@ -264,7 +267,7 @@ def printing(fixture: Path, code: int) -> str:
 
 PY_TREE = {"requirements.txt": "requests==2.19.0\njinja2==2.10\nclick==8.1.7\n"}
 NPM_TREE = {"package.json": (RECORDED / "package.json").read_text(),
-            "package-lock.json": (RECORDED / "package-lock.json").read_text()}
+            "package-lock.json": (RECORDED / f"package-lock.json{FIXTURE_SUFFIX}").read_text()}
 
 
 @pytest.fixture
