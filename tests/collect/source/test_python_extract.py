@@ -8,6 +8,7 @@ statically resolvable. Nothing is imported or run.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from mcts.collect.source.extracted import Extracted
 from mcts.collect.source.python import extract_python, server_names
 from mcts.model.finding import Surface
 from mcts.options import Limits
+from tests.servers import launch, reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "python"
 CROSS = FIXTURES / "crossmod"
@@ -152,16 +154,21 @@ def test_mcpserver_v2_decorators_add_tool_and_models() -> None:
     as_inventory(ex)
 
 
-REFERENCE = Path(__file__).parents[3] / ".cache" / "venvs"
+CACHE = Path(__file__).parents[3] / ".cache"
+INSTALLERS: dict[str, Callable[[Path], object]] = {
+    "mcp_server_git": reference.ensure_mcp_server_git,
+    "mcp_server_time": launch.ensure_mcp_server_time,
+    "mcp_server_fetch": reference.ensure_mcp_server_fetch,
+}
 
 
 @pytest.mark.parametrize(("package", "tools"), [("mcp_server_git", 12), ("mcp_server_time", 2),
                                                 ("mcp_server_fetch", 1)])
-def test_reference_servers_when_installed(package: str, tools: int) -> None:
-    """The reference servers installed by the live tests (skipped when they are not): read, never run."""
-    found = sorted(REFERENCE.glob(f"*/lib/python3*/site-packages/{package}/server.py"))
-    if not found:
-        pytest.skip(f"{package} is not installed under .cache (the live tests install it)")
+def test_reference_servers(package: str, tools: int) -> None:
+    """The pinned reference servers (installed into .cache by the test setup): read, never run."""
+    INSTALLERS[package](CACHE)
+    found = sorted((CACHE / "venvs").glob(f"*/lib/python3*/site-packages/{package}/server.py"))
+    assert found, f"{package} installed but its server.py was not found under {CACHE / 'venvs'}"
     ex = extract_python(f"{package}/server.py", found[0].read_text(encoding="utf-8"))
     assert len(ex.tools) >= tools
     for tool in ex.tools:
