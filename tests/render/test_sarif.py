@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
-from mcts.model.finding import Confidence, Finding, Location, Severity, Surface
+from mcts.model.finding import Confidence, Finding, Location, Severity, SourceRef, Surface
 from mcts.model.inventory import Inventory
 from mcts.model.report import ScanReport, ScanStatus, TargetInfo
 from mcts.render import Format, render
@@ -176,8 +176,9 @@ def _finding(location: Any, fid: str) -> Finding:
 
 def test_source_findings_get_file_and_line(validator: Draft4Validator) -> None:
     findings = (
-        _finding(SourceLocation(surface=Surface.TOOL, item="run", field="handler", path="src/server.py", line=42,
-                                column=9), "MCTS-1"),
+        # a real source finding: its file is relative to the scanned root, which prefixes it in the URI
+        _finding(Location(surface=Surface.TOOL, item="run", field="handler"), "MCTS-1").model_copy(
+            update={"source": SourceRef(file="server.py", line=42, column=9)}),
         _finding(SourceLocation(surface=Surface.TOOL, item="run", field="handler", path="/abs/dir with space/s.ts",
                                 line=3), "MCTS-2"),
         _finding(Location(surface=Surface.TOOL, item="run", field="description"), "MCTS-3"),

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 from mcts.model.finding import Finding, Severity, Surface
 from mcts.model.report import ScanReport, ScanStatus
+from mcts.model.target import SOURCE_SUFFIXES
 from mcts.taxonomy import Technique, load_taxonomy
 from mcts.text.escape import escape_text
 
@@ -87,7 +88,8 @@ def _run(report: ScanReport) -> dict[str, Any]:
     return {
         "tool": {"driver": driver},
         "invocations": [_invocation(report)],
-        "results": [_result(finding, index, _fallback_artifact(report)) for finding in report.findings],
+        "results": [_result(finding, index, _fallback_artifact(report), _source_root(report))
+                    for finding in report.findings],
         "columnKind": "unicodeCodePoints",
         "properties": _run_properties(report),
     }
@@ -128,7 +130,20 @@ def _fallback_artifact(report: ScanReport) -> dict[str, Any] | None:
     return None
 
 
-def _result(finding: Finding, index: dict[str, int], fallback: dict[str, Any] | None) -> dict[str, Any]:
+def _source_root(report: ScanReport) -> str | None:
+    """The directory a source scan's file paths are relative to, as the target was given (a file: its folder).
+
+    Prefixed to every file path, so a scan run from the repository root gives repository-relative URIs.
+    """
+    if report.target.kind != "source" or not report.target.value:
+        return None
+    target = PurePosixPath(report.target.value.replace("\\", "/"))
+    return str(target.parent if target.suffix.lower() in SOURCE_SUFFIXES else target)
+
+
+def _result(
+    finding: Finding, index: dict[str, int], fallback: dict[str, Any] | None, root: str | None
+) -> dict[str, Any]:
     rule_id = finding.techniques[0] if finding.techniques else finding.analyzer
     text = f"{escape_text(finding.title, limit=300)}: {escape_text(finding.evidence)}"
     if len(text) > _MESSAGE_LIMIT:
@@ -137,7 +152,7 @@ def _result(finding: Finding, index: dict[str, int], fallback: dict[str, Any] | 
         "ruleId": rule_id,
         "level": _LEVEL[finding.severity],
         "message": {"text": text},
-        "locations": [_location(finding, fallback)],
+        "locations": [_location(finding, fallback, root)],
         "partialFingerprints": {FINGERPRINT_KEY: finding.id},
         "properties": {
             "findingId": finding.id,
@@ -166,7 +181,7 @@ def _result(finding: Finding, index: dict[str, int], fallback: dict[str, Any] | 
     return result
 
 
-def _location(finding: Finding, fallback: dict[str, Any] | None) -> dict[str, Any]:
+def _location(finding: Finding, fallback: dict[str, Any] | None, root: str | None) -> dict[str, Any]:
     where = finding.location
     logical: dict[str, Any] = {
         "name": escape_text(where.item if where.item is not None else where.field, limit=500),
@@ -174,13 +189,13 @@ def _location(finding: Finding, fallback: dict[str, Any] | None) -> dict[str, An
         "kind": _LOGICAL_KIND.get(where.surface, "element"),
     }
     location: dict[str, Any] = {"logicalLocations": [logical]}
-    physical = _physical(finding) or fallback
+    physical = _physical(finding, root) or fallback
     if physical is not None:
         location["physicalLocation"] = physical
     return location
 
 
-def _physical(finding: Finding) -> dict[str, Any] | None:
+def _physical(finding: Finding, root: str | None = None) -> dict[str, Any] | None:
     """A file:line location when the finding carries one (source findings); ``None`` for live items.
 
     Source findings are duck-typed: a ``path`` or ``file`` attribute on the finding's location (or on a
@@ -192,6 +207,8 @@ def _physical(finding: Finding) -> dict[str, Any] | None:
         path = getattr(holder, "path", None) or getattr(holder, "file", None)
         if not path:
             continue
+        if root and root != "." and not PurePosixPath(str(path)).is_absolute():
+            path = PurePosixPath(root) / str(path)
         physical: dict[str, Any] = {"artifactLocation": {"uri": _uri(str(path))}}
         line = getattr(holder, "line", None)
         if isinstance(line, int) and line >= 1:
