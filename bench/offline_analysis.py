@@ -35,6 +35,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from _measure import peak_rss_mb, pick_core, rate  # bench/ is on sys.path: run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT.parent / "shared" / "eval" / "dev"
 TOOLS_GOAL_PER_SECOND = 5_000
@@ -138,11 +140,9 @@ def build_snapshot(tools: int, seed: int) -> dict[str, Any]:
     }
 
 
-def pick_core() -> int | None:
-    """The core to pin the measured process to (the highest this process may use), or ``None`` if unsupported."""
-    if not hasattr(os, "sched_getaffinity") or not hasattr(os, "sched_setaffinity"):
-        return None
-    return max(os.sched_getaffinity(0))
+
+def _rate(count: int, seconds: float) -> str:
+    return rate(count, seconds, "tools", TOOLS_GOAL_PER_SECOND)
 
 
 def main() -> None:
@@ -182,17 +182,6 @@ def main() -> None:
     print(f"\nrerun: {RERUN}")
 
 
-def rate(tools: int, seconds: float) -> str:
-    """``tools`` per second over ``seconds``, with the verdict against the goal."""
-    per_second = tools / max(seconds, 1e-9)
-    return f"{per_second:>9.0f} tools/s  {'meets goal' if per_second >= TOOLS_GOAL_PER_SECOND else 'UNDER goal'}"
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, MB (``ru_maxrss`` is in KiB on Linux)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(path: Path, cpu: int | None) -> None:
@@ -238,8 +227,8 @@ def measure(path: Path, cpu: int | None) -> None:
         print(f"  {run.id:<28} {seconds:8.3f} s  {100 * seconds / max(w2 - w1, 1e-9):5.1f}%"
               f"  {n / max(seconds, 1e-9):>9.0f} tools/s  {run.findings:>6} findings{status}")
     print(f"\nthroughput (goal >= {TOOLS_GOAL_PER_SECOND:,} tools/s on one core):")
-    print(f"  analysis only    wall {rate(n, w2 - w1)}   CPU {rate(n, c2 - c1)}")
-    print(f"  read + analysis  wall {rate(n, w2 - w0)}   CPU {rate(n, c2 - c0)}")
+    print(f"  analysis only    wall {_rate(n, w2 - w1)}   CPU {_rate(n, c2 - c1)}")
+    print(f"  read + analysis  wall {_rate(n, w2 - w0)}   CPU {_rate(n, c2 - c0)}")
     print(f"peak RSS: {peak:.1f} MB (ru_maxrss of the measured process)   (goal <= {RSS_GOAL_MB:g} MB)  "
           f"{'meets goal' if peak <= RSS_GOAL_MB else 'OVER goal'}")
     print(f"  peak so far: after imports {rss_imports:.1f} MB, after reading the snapshot {rss_read:.1f} MB, "

@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _measure import peak_rss_mb, pick_core, rate  # bench/ is on sys.path: run as a script
+
 LINES_GOAL_PER_SECOND = 10_000
 RSS_GOAL_MB = 400.0
 DEFAULT_PACKAGES = ("mcp", "pydantic")
@@ -54,11 +56,9 @@ def build_tree(packages: list[str], into: Path, *, examples: bool) -> None:
         shutil.copytree(EXAMPLE, into / "examples" / EXAMPLE.name, ignore=ignore)
 
 
-def pick_core() -> int | None:
-    """The core to pin the measured process to (the highest this process may use), or ``None`` if unsupported."""
-    if not hasattr(os, "sched_getaffinity") or not hasattr(os, "sched_setaffinity"):
-        return None
-    return max(os.sched_getaffinity(0))
+
+def _rate(count: int, seconds: float) -> str:
+    return rate(count, seconds, "lines", LINES_GOAL_PER_SECOND)
 
 
 def main() -> None:
@@ -96,17 +96,6 @@ def main() -> None:
     print(f"\nrerun: {RERUN}")
 
 
-def rate(lines: int, seconds: float) -> str:
-    """``lines`` per second over ``seconds``, with the verdict against the goal."""
-    per_second = lines / max(seconds, 1e-9)
-    return f"{per_second:>9.0f} lines/s  {'meets goal' if per_second >= LINES_GOAL_PER_SECOND else 'UNDER goal'}"
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far, MB (``ru_maxrss`` is in KiB on Linux)."""
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(tree: Path, cpu: int | None) -> None:
@@ -158,7 +147,7 @@ def measure(tree: Path, cpu: int | None) -> None:
         print(f"  {run.id:<28} {seconds:8.3f} s  {100 * seconds / max(w1 - w0, 1e-9):5.1f}%"
               f"  {lines / max(seconds, 1e-9):>10.0f} lines/s  {run.findings:>6} findings{status}")
     print(f"\nthroughput (goal >= {LINES_GOAL_PER_SECOND:,} lines/s on one core):")
-    print(f"  whole scan  wall {rate(lines, w1 - w0)}   CPU {rate(lines, c1 - c0)}")
+    print(f"  whole scan  wall {_rate(lines, w1 - w0)}   CPU {_rate(lines, c1 - c0)}")
     print(f"peak RSS: {peak:.1f} MB (ru_maxrss of the measured process)   (goal <= {RSS_GOAL_MB:g} MB)  "
           f"{'meets goal' if peak <= RSS_GOAL_MB else 'OVER goal'}   (after imports {rss_imports:.1f} MB)")
 
