@@ -8,11 +8,11 @@ never returned whole: ``SecretHit.shown`` keeps four characters.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from mcts.text.redact import mask_secret, shannon_entropy
 
 _KNOWN = [
     ("AWS access key id", re.compile(r"\b((?:AKIA|ASIA)[A-Z2-7]{16})\b")),
@@ -56,18 +56,6 @@ class SecretHit:
     known_format: bool
 
 
-def entropy(value: str) -> float:
-    """Shannon entropy in bits per character."""
-    counts = Counter(value)
-    total = len(value)
-    return -sum(n / total * math.log2(n / total) for n in counts.values())
-
-
-def mask(value: str) -> str:
-    """The first four characters and a count of the rest."""
-    return f"{value[:4]}…[{max(0, len(value) - 4)} chars redacted]"
-
-
 def find_secrets(source: str) -> Iterator[SecretHit]:
     """Credentials in one file's text, at most one per line."""
     if not _QUICK.search(source):
@@ -88,9 +76,9 @@ def _known(line: str, number: int) -> SecretHit | None:
         token = match.group(1)
         if kind != "Private key":
             body = token.split("_", 1)[-1] if "_" in token[:12] else token[4:]
-            if "EXAMPLE" in token or entropy(body) < 3.0 or _PLACEHOLDER.search(body):
+            if "EXAMPLE" in token or shannon_entropy(body) < 3.0 or _PLACEHOLDER.search(body):
                 continue
-        shown = line.strip()[:160].replace(token, mask(token))
+        shown = line.strip()[:160].replace(token, mask_secret(token))
         return SecretHit(kind, number, shown, True)
     return None
 
@@ -101,8 +89,8 @@ def _assigned(line: str, number: int) -> SecretHit | None:
         if _NAME_NOT_SECRET.search(name) or _PLACEHOLDER.search(value) or _WORDS.fullmatch(value):
             continue
         classes = sum(bool(re.search(p, value)) for p in ("[a-z]", "[A-Z]", "[0-9]", r"[^A-Za-z0-9]"))
-        if entropy(value) < 3.5 or classes < 2 or (value.isidentifier() and "_" in value):
+        if shannon_entropy(value) < 3.5 or classes < 2 or (value.isidentifier() and "_" in value):
             continue
-        return SecretHit(f"random value in {name}", number, f"{name} = {match.group('quote')}{mask(value)}"
+        return SecretHit(f"random value in {name}", number, f"{name} = {match.group('quote')}{mask_secret(value)}"
                          f"{match.group('quote')}", False)
     return None

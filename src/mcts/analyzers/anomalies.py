@@ -17,14 +17,13 @@ UUIDs, hex digests and similar identifiers are not reported.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 
 from mcts.analyzers.base import Analyzer
 from mcts.model.finding import Confidence, Finding, Location, Severity
 from mcts.text.escape import escape_text, excerpt
+from mcts.text.redact import shannon_entropy
 
 PADDING_LINES = 20
 PADDING_BLANKS = 200
@@ -153,12 +152,4 @@ def _is_identifier(token: str) -> bool:
     return bool(words) and all(p.isalpha() for p in words) and sum(map(len, words)) / len(words) >= 3.5
 
 
-def shannon_entropy(text: str) -> float:
-    """Shannon entropy of ``text`` in bits per character."""
-    if not text:
-        return 0.0
-    total = len(text)
-    return -sum(n / total * math.log2(n / total) for n in Counter(text).values())
-
-
-__all__ = ["AnomaliesAnalyzer", "shannon_entropy"]
+__all__ = ["AnomaliesAnalyzer"]

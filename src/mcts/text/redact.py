@@ -7,7 +7,9 @@ passwords in URLs. It runs over every finding's evidence and detail, whatever th
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 
 KEEP = 4
 _TOKEN = re.compile(
@@ -23,8 +25,17 @@ _PRIVATE_KEY = re.compile(
 _URL_PASSWORD = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.\-]{1,20}://[^\s/:@]{1,100}:)(?P<secret>[^\s@/]{1,200})@")
 
 
-def _mask(secret: str) -> str:
-    return f"{secret[:KEEP]}…[{len(secret) - KEEP} chars redacted]"
+def mask_secret(secret: str) -> str:
+    """The first ``KEEP`` characters of ``secret`` (enough to tell its kind) and a count of the rest."""
+    return f"{secret[:KEEP]}…[{max(0, len(secret) - KEEP)} chars redacted]"
+
+
+def shannon_entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character (random keys score high, words low)."""
+    if not text:
+        return 0.0
+    total = len(text)
+    return -sum(n / total * math.log2(n / total) for n in Counter(text).values())
 
 
 def redact_secrets(text: str) -> str:
@@ -32,5 +43,5 @@ def redact_secrets(text: str) -> str:
     if not text:
         return text
     text = _PRIVATE_KEY.sub(lambda m: "-----BEGIN PRIVATE KEY-----…[key redacted]", text)
-    text = _TOKEN.sub(lambda m: _mask(m.group(0)), text)
+    text = _TOKEN.sub(lambda m: mask_secret(m.group(0)), text)
     return _URL_PASSWORD.sub(lambda m: m.group("head") + "…[password redacted]@", text)
