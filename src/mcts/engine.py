@@ -53,7 +53,7 @@ async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | 
     resolved = parse_target(target, transport=options.transport, cwd=cwd) if isinstance(target, str) else target
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
-    collected = await _collect(resolved, options)
+    collected = await collect(resolved, options)
     findings, runs = await analyze(collected.inventory, options, resolved.kind, files=collected.files)
     report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
     return await anyio.to_thread.run_sync(finalize, report, options, base)
@@ -110,7 +110,8 @@ def _selected(options: ScanOptions) -> tuple[type[Analyzer], ...]:
         raise ConfigError(str(exc.args[0])) from None
 
 
-async def _collect(target: Target, options: ScanOptions) -> Collected:
+async def collect(target: Target, options: ScanOptions) -> Collected:
+    """The target's inventory and coverage, from the collector for its kind (live, snapshot or source)."""
     _check_supported(target)
     if isinstance(target, StdioTarget | HttpTarget):
         from mcts.collect.live import collect_live  # the MCP SDK is imported only for live targets

@@ -20,11 +20,11 @@ import anyio.to_thread
 
 from mcts import __version__
 from mcts.collect.result import Collected
-from mcts.errors import TargetError
+from mcts.engine import collect
 from mcts.model.finding import Severity
 from mcts.model.readiness import CheckResult, CheckStatus, ReadinessReport, ReadinessStatus
 from mcts.model.report import Coverage, TargetInfo
-from mcts.model.target import HttpTarget, SnapshotTarget, StdioTarget, Target, parse_target
+from mcts.model.target import Target, parse_target
 from mcts.options import ScanOptions
 from mcts.readiness.checks import run_checks
 from mcts.readiness.rego import (
@@ -92,20 +92,6 @@ def _regopy_for(settings: ReadinessSettings) -> Any | None:
     if regopy is None and settings.policy_dirs:
         raise PolicyError(f"--policy-dir was given but Rego cannot be evaluated: {INSTALL_HINT}")
     return regopy
-
-
-async def collect(target: Target, options: ScanOptions) -> Collected:
-    """The target's inventory, through the collectors ``mcts scan`` uses (live servers and snapshots)."""
-    if isinstance(target, StdioTarget | HttpTarget):
-        from mcts.collect.live import collect_live  # the MCP SDK is imported only for live targets
-
-        return await collect_live(target, options)
-    if isinstance(target, SnapshotTarget):
-        from mcts.collect.snapshot import read_snapshot
-
-        return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
-    raise TargetError(f"{target.display()}: readiness needs a live server (command or URL) or a snapshot .json, "
-                      f"not a {target.kind} target")
 
 
 def assess(
