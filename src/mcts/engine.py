@@ -5,6 +5,7 @@ Async; one report per target. Every report returned here has been finalized by `
 
 from __future__ import annotations
 
+import fnmatch
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ from mcts.collect.snapshot import read_snapshot
 from mcts.errors import ConfigError, MctsError, TargetError, describe
 from mcts.model.finding import Finding
 from mcts.model.inventory import Inventory
+from mcts.model.probe import ProbeResult
 from mcts.model.report import (
     AnalyzerRun,
     AnalyzerStatus,
@@ -31,7 +33,7 @@ from mcts.model.report import (
     TargetInfo,
 )
 from mcts.model.target import HttpTarget, SnapshotTarget, SourceTarget, StdioTarget, Target, parse_target
-from mcts.options import ScanOptions
+from mcts.options import SURFACE_NAMES, ScanOptions
 from mcts.policy import check_policy, finalize
 
 Progress = Callable[[str, str, ScanReport | None], None]
@@ -54,9 +56,42 @@ async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | 
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     collected = await collect(resolved, options)
-    findings, runs = await analyze(collected.inventory, options, resolved.kind, files=collected.files)
+    inventory = select_items(collected.inventory, options)
+    findings, runs = await analyze(inventory, options, resolved.kind, files=collected.files)
+    probe = None
+    if options.protocol_probe:
+        probe, probe_findings = await _probe(resolved, options)
+        findings = sorted([*findings, *probe_findings], key=_finding_order)
+    collected.inventory = inventory
     report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
+    if probe is not None:
+        report = report.model_copy(update={"probe": probe})
     return await anyio.to_thread.run_sync(finalize, report, options, base)
+
+
+async def _probe(target: Target, options: ScanOptions) -> tuple[ProbeResult, list[Finding]]:
+    if not isinstance(target, HttpTarget):
+        raise ConfigError(f"the protocol probe needs an http(s) URL target, not a {target.kind} target")
+    from mcts.probe import probe_server  # httpx and the checks are imported only when probing
+
+    return await probe_server(target, options)
+
+
+def select_items(inventory: Inventory, options: ScanOptions) -> Inventory:
+    """``inventory`` restricted to the surfaces and tools ``options`` asks for (unchanged when it asks for all)."""
+    if not options.surfaces and not options.tool_filter:
+        return inventory
+    wanted = set(options.surfaces or SURFACE_NAMES)
+    tools = inventory.tools if "tools" in wanted else ()
+    if options.tool_filter:
+        tools = tuple(t for t in tools if any(fnmatch.fnmatchcase(t.name, p) for p in options.tool_filter))
+    return inventory.with_items(**{
+        "tools": tools,
+        "prompts": inventory.prompts if "prompts" in wanted else (),
+        "resources": inventory.resources if "resources" in wanted else (),
+        "resource_templates": inventory.resource_templates if "resource_templates" in wanted else (),
+        "instructions": inventory.instructions if "instructions" in wanted else None,
+    })
 
 
 async def scan_many(
@@ -147,6 +182,7 @@ async def analyze(
     for cls in classes:
         t0 = time.perf_counter()
         status, reason, found = AnalyzerStatus.RAN, None, []
+        analyzer: Analyzer | None = None
         try:
             analyzer = cls.load(context)
             with anyio.fail_after(options.analyzer_timeout):
@@ -160,13 +196,19 @@ async def analyze(
         except Exception as exc:  # noqa: BLE001 -- a crashed analyzer is reported as failed, never as clean
             status, reason = AnalyzerStatus.FAILED, describe(exc)
         duration = round((time.perf_counter() - t0) * 1000, 3)
-        runs.append(AnalyzerRun(id=cls.id, status=status, reason=reason, duration_ms=duration, findings=len(found)))
+        metrics = analyzer.metrics if analyzer is not None else {}
+        attachments = {k: tuple(v) for k, v in analyzer.attachments.items()} if analyzer is not None else {}
+        runs.append(AnalyzerRun(id=cls.id, status=status, reason=reason, duration_ms=duration, findings=len(found),
+                                metrics=metrics, attachments=attachments))
         findings.extend(found)
     if inventory.sources:
         findings = [_with_source(f, inventory) for f in findings]
-    findings.sort(key=lambda f: (-f.severity.rank, f.location.surface.value, f.location.item or "",
-                                 f.location.field, f.id))
+    findings.sort(key=_finding_order)
     return findings, runs
+
+
+def _finding_order(f: Finding) -> tuple[int, str, str, str, str]:
+    return (-f.severity.rank, f.location.surface.value, f.location.item or "", f.location.field, f.id)
 
 
 def _with_source(finding: Finding, inventory: Inventory) -> Finding:

@@ -22,6 +22,8 @@ from mcts.model.score import ScoringMode
 from mcts.model.target import Transport
 
 FailOn = Severity | Literal["none"]
+SurfaceName = Literal["tools", "prompts", "resources", "resource_templates", "instructions"]
+SURFACE_NAMES: tuple[SurfaceName, ...] = ("tools", "prompts", "resources", "resource_templates", "instructions")
 
 
 class Limits(BaseModel):
@@ -35,6 +37,7 @@ class Limits(BaseModel):
     max_message_bytes: int = Field(default=32 * 1024 * 1024, ge=65_536, description="Bytes per stdio message")
     max_stderr_bytes: int = Field(default=64 * 1024, ge=0, description="Bytes of server stderr kept")
     max_depth: int = Field(default=64, ge=8, le=100, description="Nesting levels kept in any schema or value")
+    max_resource_bytes: int = Field(default=1_048_576, ge=1024, description="Bytes read of one resource's contents")
 
 
 class Gates(BaseModel):
@@ -76,6 +79,32 @@ class ScanOptions(BaseModel):
     gates: Gates = Field(default_factory=Gates)
     pip_audit: bool = Field(default=False, description="Audit Python dependencies of a source target with pip-audit")
     npm_audit: bool = Field(default=False, description="Audit npm dependencies of a source target with npm audit")
+    # What to look at
+    surfaces: tuple[SurfaceName, ...] = Field(default=(), description="Scan only these surfaces (empty: all)")
+    tool_filter: tuple[str, ...] = Field(
+        default=(), description="Scan only tools whose name matches one of these names or shell-style globs"
+    )
+    read_resources: bool = Field(default=False, description="Live targets: read resource contents (resources/read)")
+    resource_mime_allowlist: tuple[str, ...] = Field(
+        default=("text/plain", "text/html"), description="MIME types whose contents are read when read_resources is on"
+    )
+    protocol_probe: bool = Field(
+        default=False, description="URL targets: run the active, read-only HTTP security checks of the protocol probe"
+    )
+    block_private_addresses: bool = Field(
+        default=False,
+        description="Refuse loopback, private, link-local, CGNAT and metadata addresses (the API sets it)",
+    )
+    # LLM judge (analyzer llm-judge): runs only when a base URL and a model are configured
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1"
+    )
+    llm_model: str | None = Field(default=None, description="Model name sent to the endpoint")
+    llm_api_key: SecretStr | None = Field(default=None, description="Sent as Authorization: Bearer to the endpoint")
+    llm_prompts_only: bool = Field(default=False, description="Return the judge's requests, call nothing")
+    # History
+    save: bool = Field(default=False, description="Save the scan to the history store")
+    db_url: str | None = Field(default=None, description="History store URL [sqlite file in the user data directory]")
 
     def http_headers(self) -> dict[str, str]:
         """Headers to send to an HTTP target, the bearer token included."""
@@ -88,6 +117,7 @@ class ScanOptions(BaseModel):
 _LIMIT_KEYS = frozenset(Limits.model_fields)
 _GATE_KEYS = frozenset(Gates.model_fields)
 _ALIASES = {"min_category_score_v2": "min_category_score"}
+_LIST_KEYS = frozenset({"analyzers", "surfaces", "tool_filter", "resource_mime_allowlist"})  # comma-separated in env
 _ENV_PREFIX = "MCTS_"
 _ENV_KEYS = {name.upper(): name for name in (*ScanOptions.model_fields, *_LIMIT_KEYS, *_GATE_KEYS)}
 
@@ -183,7 +213,7 @@ def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
         key = _ENV_KEYS.get(name[len(_ENV_PREFIX) :])
         if not key or key in {"headers", "env", "limits", "gates"}:
             continue  # other parts of mcts own the other MCTS_* variables
-        if key == "analyzers":
+        if key in _LIST_KEYS:
             values[key] = tuple(v.strip() for v in value.split(",") if v.strip())
         elif key == "min_category_score":
             values[key] = category_pairs(value, name)

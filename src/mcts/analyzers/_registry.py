@@ -37,12 +37,15 @@ def all_analyzers() -> tuple[type[Analyzer], ...]:
 
 
 def select(ids: tuple[str, ...]) -> tuple[type[Analyzer], ...]:
-    """The analyzers named by ``ids`` (all of them when empty); an unknown id is a ``KeyError`` naming it."""
+    """The inventory analyzers named by ``ids`` (all of them when empty); an unknown id is a ``KeyError``.
+
+    Naming an analyzer of another stage (``protocol-probe``, ``rug-pull``) is allowed; it runs where its stage
+    runs, not here.
+    """
     analyzers = all_analyzers()
-    if not ids:
-        return analyzers
     by_id = {cls.id: cls for cls in analyzers}
     unknown = [i for i in ids if i not in by_id]
     if unknown:
         raise KeyError(f"unknown analyzer id(s) {unknown}; known: {sorted(by_id)}")
-    return tuple(by_id[i] for i in ids)
+    chosen = [by_id[i] for i in ids] if ids else analyzers
+    return tuple(cls for cls in chosen if cls.stage == "inventory")

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar, Literal, Self
 
 from mcts.collect.result import SourceFiles
 from mcts.model.finding import Confidence, Finding, Location, Severity, SourceRef, finding_id
-from mcts.model.inventory import Inventory, Prompt, Resource, ResourceTemplate, Tool
+from mcts.model.inventory import Inventory, JsonObject, Prompt, Resource, ResourceTemplate, Tool
 from mcts.options import ScanOptions
 from mcts.taxonomy import load_taxonomy
 from mcts.text.escape import escape_text
 from mcts.text.redact import redact_secrets
 
 EVIDENCE_LIMIT = 600
+Stage = Literal["inventory", "probe", "history"]
 
 
 class SkipAnalyzer(Exception):
@@ -58,9 +59,15 @@ class Analyzer:
     techniques: ClassVar[tuple[str, ...]]
     severity: ClassVar[Severity] = Severity.MEDIUM
     confidence: ClassVar[Confidence] = Confidence.MEDIUM
+    stage: ClassVar[Stage] = "inventory"
+    """``inventory``: run by the engine over every inventory. ``probe`` (the protocol probe, over HTTP) and
+    ``history`` (change detection against a baseline) build their findings elsewhere with this class's
+    metadata; the registry lists them for documentation and the taxonomy, the engine does not run them."""
 
     def __init__(self, context: AnalyzerContext) -> None:
         self.context = context
+        self.metrics: dict[str, float] = {}  # counters shown in the report's analyzer run (calls, tokens, …)
+        self.attachments: dict[str, list[JsonObject]] = {}  # structured output besides findings
 
     @classmethod
     def load(cls, context: AnalyzerContext) -> Self:

@@ -6,7 +6,6 @@ and ``version`` stay fast.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -14,6 +13,44 @@ from typing import Annotated, Any
 import typer
 
 from mcts import __version__
+from mcts.cli._common import (
+    FORMATS,
+    SCORING_MODES,
+    SEVERITIES,
+    TRANSPORTS,
+    BearerOpt,
+    ConfigOpt,
+    EnvOpt,
+    HeaderOpt,
+    IgnoreOpt,
+    LlmPromptsOnlyOpt,
+    LockOpt,
+    MaxCriticalOpt,
+    MaxHighOpt,
+    MaxLevelOpt,
+    MaxRiskOpt,
+    MinCategoryOpt,
+    MinScoreOpt,
+    NpmAuditOpt,
+    PipAuditOpt,
+    ProbeOpt,
+    ReadResourcesOpt,
+    RequestTimeoutOpt,
+    SaveOpt,
+    ScoringModeOpt,
+    SurfaceOpt,
+    TimeoutOpt,
+    ToolFilterOpt,
+    TransportOpt,
+    WeightsOpt,
+    _categories,
+    _choice,
+    _emit,
+    _fail,
+    _options,
+    _pairs,
+    _targets,
+)
 
 app = typer.Typer(
     name="mcts",
@@ -24,131 +61,6 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-FORMATS = ("table", "json", "sarif", "markdown", "html")  # mcts.render.Format (a test keeps them equal)
-SEVERITIES = ("critical", "high", "medium", "low", "info", "none")
-TRANSPORTS = ("auto", "streamable-http", "sse")
-SCORING_MODES = ("legacy", "v2", "both")
-
-TimeoutOpt = Annotated[float | None, typer.Option("--timeout", help="Overall deadline per target, seconds [60].")]
-RequestTimeoutOpt = Annotated[
-    float | None, typer.Option("--request-timeout", help="Deadline per MCP request, seconds [30].")
-]
-TransportOpt = Annotated[
-    str | None, typer.Option("--transport", help="For http(s) targets: auto, streamable-http or sse [auto].")
-]
-HeaderOpt = Annotated[
-    list[str] | None, typer.Option("--header", "-H", help="HTTP header 'Name: value' (repeatable).")
-]
-BearerOpt = Annotated[
-    str | None,
-    typer.Option("--bearer-token", help="Sent as 'Authorization: Bearer …' (or set MCTS_BEARER_TOKEN).",
-                 show_default=False),
-]
-EnvOpt = Annotated[
-    list[str] | None,
-    typer.Option("--env", "-e", help="KEY=VALUE for a stdio server's environment (repeatable). The server "
-                 "otherwise gets only PATH, HOME and locale."),
-]
-ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Config file (default: .mcts/config.yaml).")]
-MinScoreOpt = Annotated[
-    int | None, typer.Option("--min-security-score", help="Gate: exit 1 when the v2 security score is below N.",
-                             show_default=False),
-]
-MaxRiskOpt = Annotated[
-    float | None, typer.Option("--max-absolute-risk", help="Gate: exit 1 when the v2 absolute risk is above X.",
-                               show_default=False),
-]
-MaxLevelOpt = Annotated[
-    str | None, typer.Option("--max-risk-level", help="Gate: exit 1 when the v2 risk level is above LEVEL "
-                             "(a band of the weights profile: none, low, medium, high, critical).", show_default=False),
-]
-MinCategoryOpt = Annotated[
-    list[str] | None, typer.Option("--min-category-score", help="Gate: KEY=N, exit 1 when that tile (MCP01..MCP10, "
-                                   "injection, exfiltration, privilege, supply_chain, protocol) is below N "
-                                   "(repeatable).", show_default=False),
-]
-MaxCriticalOpt = Annotated[
-    int | None, typer.Option("--max-critical", help="Gate: most unsuppressed critical findings allowed.",
-                             show_default=False),
-]
-MaxHighOpt = Annotated[
-    int | None, typer.Option("--max-high", help="Gate: most unsuppressed high findings allowed.", show_default=False),
-]
-ScoringModeOpt = Annotated[
-    str | None, typer.Option("--scoring-mode", help="Scores: legacy, v2 or both [both].", show_default=False),
-]
-WeightsOpt = Annotated[
-    str | None, typer.Option("--weights-profile", help="v2 weights: a bundled profile name or a YAML file "
-                             "[manual_v1].", show_default=False),
-]
-PipAuditOpt = Annotated[
-    bool, typer.Option("--pip-audit", help="Source scans: look Python dependencies up in advisory databases with "
-                       "pip-audit (needs pip-audit and network; a lookup that cannot complete makes the scan "
-                       "incomplete).", show_default=False),
-]
-NpmAuditOpt = Annotated[
-    bool, typer.Option("--npm-audit", help="Source scans: run 'npm audit' on each package-lock.json (needs npm and "
-                       "network; a lookup that cannot complete makes the scan incomplete).", show_default=False),
-]
-IgnoreOpt = Annotated[
-    Path | None, typer.Option("--ignore-file", help="Suppressions file (default: .mcts/ignore.yaml when present).",
-                              show_default=False),
-]
-
-
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.echo(f"mcts: error: {message}", err=True)
-    return typer.Exit(code)
-
-
-def _pairs(values: list[str] | None, sep: str, what: str) -> dict[str, str] | None:
-    if not values:
-        return None
-    out: dict[str, str] = {}
-    for value in values:
-        key, found, rest = value.partition(sep)
-        if not found or not key.strip():
-            raise _fail(f"{what} {value!r} must look like NAME{sep}VALUE")
-        out[key.strip()] = rest.strip() if sep == ":" else rest
-    return out
-
-
-def _choice(value: str | None, allowed: tuple[str, ...], flag: str) -> str | None:
-    if value is not None and value.lower() not in allowed:
-        raise _fail(f"{flag} must be one of {', '.join(allowed)}, not {value!r}")
-    return value.lower() if value is not None else None
-
-
-def _categories(values: list[str] | None) -> dict[str, Any] | None:
-    from mcts.errors import ConfigError
-    from mcts.options import category_pairs
-
-    if not values:
-        return None
-    try:
-        return category_pairs(values, "--min-category-score")
-    except ConfigError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _options(config: Path | None, **flags: Any) -> Any:
-    from mcts.errors import MctsError
-    from mcts.options import resolve_options
-
-    try:
-        return resolve_options(flags, env=os.environ, config_path=config)
-    except MctsError as exc:
-        raise _fail(str(exc)) from None
-
-
-def _targets(raw: list[str], transport: str) -> list[Any]:
-    from mcts.errors import TargetError
-    from mcts.model.target import parse_target
-
-    try:
-        return [parse_target(t, transport=transport) for t in raw]  # type: ignore[arg-type]
-    except TargetError as exc:
-        raise _fail(str(exc)) from None
 
 
 @app.command()
@@ -187,6 +99,13 @@ def scan(
     ignore_file: IgnoreOpt = None,
     pip_audit: PipAuditOpt = False,
     npm_audit: NpmAuditOpt = False,
+    protocol_probe: ProbeOpt = False,
+    surface: SurfaceOpt = None,
+    tool: ToolFilterOpt = None,
+    read_resources: ReadResourcesOpt = False,
+    llm_prompts_only: LlmPromptsOnlyOpt = False,
+    save: SaveOpt = False,
+    lock: LockOpt = None,
 ) -> None:
     """Scan MCP servers and report what they could do to an agent.
 
@@ -205,6 +124,9 @@ def scan(
         min_category_score=_categories(min_category_score), max_critical=max_critical, max_high=max_high,
         scoring_mode=_choice(scoring_mode, SCORING_MODES, "--scoring-mode"), weights_profile=weights_profile,
         ignore_path=ignore_file, pip_audit=pip_audit or None, npm_audit=npm_audit or None,
+        protocol_probe=protocol_probe or None, surfaces=tuple(surface) if surface else None,
+        tool_filter=tuple(tool) if tool else None, read_resources=read_resources or None,
+        llm_prompts_only=llm_prompts_only or None, save=save or None,
     )
     parsed = _targets(targets, options.transport)
     reports = _run_scans(parsed, options, quiet)
@@ -212,7 +134,17 @@ def scan(
     _emit(_render(reports, Format(fmt), color), output)
     from mcts.policy.gates import exit_code
 
-    raise typer.Exit(int(exit_code(reports, options.fail_on)))
+    code = int(exit_code(reports, options.fail_on))
+    if options.save:
+        from mcts.cli.history_cmd import save_reports
+
+        save_reports(reports, options, quiet)
+    if lock is not None:
+        from mcts.cli.lock_cmd import check_lock
+
+        drifted = check_lock(reports, lock)  # prints the diff on stderr
+        code = max(code, 1) if drifted and code != 3 else code
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -305,16 +237,7 @@ def _render(reports: list[Any], fmt: Any, color: bool) -> str:
     return render(reports, fmt, color=color, width=width)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+from mcts.cli import history_cmd, lock_cmd, readiness_cmd, serve_cmd  # noqa: E402 -- they use the helpers above
 
-
-from mcts.cli.readiness_cmd import register as register_readiness  # noqa: E402 -- uses the helpers defined above
-
-register_readiness(app)
+for _module in (readiness_cmd, serve_cmd, history_cmd, lock_cmd):
+    _module.register(app)

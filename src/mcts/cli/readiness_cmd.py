@@ -11,7 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
-from mcts.cli.app import (
+from mcts.cli._common import (
     SEVERITIES,
     TRANSPORTS,
     BearerOpt,

@@ -102,11 +102,13 @@ async def _http_transport(kind: str, url: str, options: ScanOptions, stack: Asyn
     from mcp.client.sse import sse_client
     from mcp.client.streamable_http import streamable_http_client
 
-    timeout = httpx2.Timeout(options.request_timeout, read=options.timeout)
+    from mcts.net import http_client, mcp_client_factory
+
     if kind == "sse":
         return sse_client(url, headers=options.http_headers(), timeout=options.request_timeout,
-                          sse_read_timeout=options.timeout)
-    http = await stack.enter_async_context(httpx2.AsyncClient(headers=options.http_headers(), timeout=timeout))
+                          sse_read_timeout=options.timeout, httpx_client_factory=mcp_client_factory(options))
+    timeout = httpx2.Timeout(options.request_timeout, read=options.timeout)
+    http = await stack.enter_async_context(http_client(options, timeout=timeout))
     return streamable_http_client(url, http_client=http)
 
 
@@ -127,6 +129,8 @@ async def _session(transport: Transport, options: ScanOptions, state: _State) ->
                     state.listings[key] = Listing(status="not_advertised")
                     continue
                 await _list(key, getattr(client, method), attr, options, state)
+            if options.read_resources:
+                await _read_resources(client, options, state)
             state.phase = "disconnecting"
     except Exception as exc:  # noqa: BLE001 -- a broken server is a finding about coverage, recorded below
         state.errors.append(f"{state.phase}: {describe(exc)}")
@@ -187,6 +191,40 @@ async def _list(
         state.listings[key] = Listing(status=status, items=len(items), pages=pages, error=error)
     if key == "tools" and not items and status == "listed":
         state.warnings.append("the server advertises tools but listed none: suspicious, not safe")
+
+
+async def _read_resources(client: Client, options: ScanOptions, state: _State) -> None:
+    """Read the text contents of listed resources whose MIME type is allowed, each up to ``max_resource_bytes``.
+
+    A resource that declares no MIME type is read, and only contents whose own type is allowed are kept.
+    Contents are stored under the resource's ``contents`` (an mcts extension of the wire form).
+    """
+    allowed = {m.lower() for m in options.resource_mime_allowlist}
+    cap = options.limits.max_resource_bytes
+    for resource in state.wire.get("resources", []):
+        declared = str(resource.get("mimeType") or "").lower()
+        if declared and declared not in allowed:
+            continue
+        uri = str(resource["uri"])
+        state.phase = f"reading resource {uri[:80]}"
+        try:
+            result = await client.read_resource(uri)
+        except Exception as exc:  # noqa: BLE001 -- an unreadable resource is a coverage gap, recorded
+            state.errors.append(f"reading resource {uri[:200]}: {describe(exc)}")
+            continue
+        kept: list[dict[str, Any]] = []
+        for part in result.contents:
+            text = getattr(part, "text", None)
+            mime = str(part.mime_type or declared).lower()
+            if text is None or mime not in allowed:
+                continue
+            raw = text.encode("utf-8")
+            if len(raw) > cap:
+                state.caps.append(CapHit(cap="max_resource_bytes", limit=cap, observed=len(raw),
+                                         where=f"resource:{uri[:200]}"))
+                text = raw[:cap].decode("utf-8", errors="ignore")
+            kept.append({"uri": part.uri, "mimeType": mime, "text": text})
+        resource["contents"] = kept
 
 
 def _account_stdio(stats: StdioStats, options: ScanOptions, state: _State) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 from pydantic.alias_generators import to_camel
@@ -62,14 +63,23 @@ class Prompt(_Wire):
     arguments: tuple[PromptArgument, ...] = ()
 
 
+class ResourceText(_Wire):
+    """Text contents of a resource as read by ``resources/read`` (kept only for allowed MIME types)."""
+
+    uri: str
+    mime_type: str | None = None
+    text: str
+
+
 class Resource(_Wire):
-    """A resource as listed by ``resources/list``."""
+    """A resource as listed by ``resources/list``; ``contents`` (an mcts extension) when its contents were read."""
 
     uri: str
     name: str | None = None
     title: str | None = None
     description: str | None = None
     mime_type: str | None = None
+    contents: tuple[ResourceText, ...] | None = None
 
 
 class ResourceTemplate(_Wire):
@@ -98,6 +108,13 @@ class Inventory(BaseModel):
     sources: tuple[ItemSource, ...] = Field(
         default=(), description="Where each item is declared, for inventories extracted from source (not MCP wire data)"
     )
+
+    def with_items(self, **changes: Any) -> Inventory:
+        """A copy with ``changes`` applied (tools, prompts, …); cached views are recomputed for the copy."""
+        copy = self.model_copy(update=changes)
+        for cached in ("_texts", "_sources_by_item"):
+            copy.__dict__.pop(cached, None)
+        return copy
 
     def source_of(self, surface: Surface, item: str | None) -> ItemSource | None:
         """Where ``item`` on ``surface`` is declared, for a source scan; ``None`` otherwise."""

@@ -13,7 +13,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from mcts.model.finding import Finding, Severity
-from mcts.model.inventory import Inventory
+from mcts.model.inventory import Inventory, JsonObject
+from mcts.model.probe import ProbeResult
 from mcts.model.score import LegacyScore, ScoreV2
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
@@ -49,6 +50,10 @@ class AnalyzerRun(_Frozen):
     reason: str | None = None
     duration_ms: float = 0.0
     findings: int = 0
+    metrics: dict[str, float] = Field(default_factory=dict, description="Counters the analyzer kept (calls, tokens, …)")
+    attachments: dict[str, tuple[JsonObject, ...]] = Field(
+        default_factory=dict, description="Structured output besides findings (e.g. the LLM judge's requests)"
+    )
 
 
 class Listing(_Frozen):
@@ -130,6 +135,7 @@ class ScanReport(_Frozen):
     score: LegacyScore | None = Field(default=None, description="Legacy 0-100 score over unsuppressed findings")
     score_v2: ScoreV2 | None = Field(default=None, description="v2 risk model, when the scoring mode includes it")
     gate_violations: tuple[str, ...] = Field(default=(), description="Policy gates this report violates")
+    probe: ProbeResult | None = Field(default=None, description="The protocol probe's checks, when it ran")
 
     def max_severity(self) -> Severity | None:
         """The most severe finding's severity, or ``None`` when there is none."""

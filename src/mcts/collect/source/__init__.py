@@ -124,7 +124,7 @@ def collect_source(
         inventory, caps = build_inventory(merger.wire(), options.limits)
     except SnapshotError as exc:
         raise CollectError(f"{target.display()}: the extracted items do not form a valid inventory: {exc}") from None
-    inventory = inventory.model_copy(update={"sources": tuple(merger.sources)})
+    inventory = inventory.with_items(sources=tuple(merger.sources))
     counts = inventory.counts()
     listings = {key: Listing(status="listed", items=counts.get(key, 0), pages=0) for key in LISTS}
     return Collected(
