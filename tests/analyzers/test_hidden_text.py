@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mcts.analyzers._registry import all_analyzers
+from mcts.analyzers._registry import all_analyzers, select
 from mcts.analyzers.base import Analyzer, AnalyzerContext
 from mcts.analyzers.hidden_text import HiddenTextAnalyzer
 from mcts.collect.snapshot import read_snapshot
@@ -352,8 +352,9 @@ async def test_clean_inventory_runs_and_finds_nothing() -> None:
     inventory = Inventory.model_validate({"tools": [{"name": "add", "description": "Adds two numbers."}]})
     findings, runs = await analyze(inventory, ScanOptions(), "snapshot")
     assert findings == []
-    assert {r.id for r in runs} == {cls.id for cls in all_analyzers()}
-    # Analyzers of source code skip a snapshot, saying why; every other analyzer ran.
+    assert {r.id for r in runs} == {cls.id for cls in select(())}
+    # Analyzers of source code skip a snapshot and the unconfigured LLM judge skips, saying why; the rest ran.
     skipped = {r.id: r.reason for r in runs if r.status is AnalyzerStatus.SKIPPED}
+    assert skipped.pop("llm-judge", "").startswith("not configured: set MCTS_LLM_BASE_URL")
     assert skipped == {"handler-sinks": "not a source scan", "supply-chain": "not a source scan"}
-    assert all(r.status is AnalyzerStatus.RAN for r in runs if r.id not in skipped)
+    assert all(r.status is AnalyzerStatus.RAN for r in runs if r.id not in {*skipped, "llm-judge"})

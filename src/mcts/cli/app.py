@@ -130,20 +130,22 @@ def scan(
     )
     parsed = _targets(targets, options.transport)
     reports = _run_scans(parsed, options, quiet)
+    drifted = False
+    if lock is not None:
+        from mcts.cli.lock_cmd import check_lock
+
+        reports, drifted = check_lock(reports, lock, options=options)  # prints the diff on stderr
     color = output is None and fmt == "table" and sys.stdout.isatty()
     _emit(_render(reports, Format(fmt), color), output)
     from mcts.policy.gates import exit_code
 
     code = int(exit_code(reports, options.fail_on))
+    if drifted and code != 3:
+        code = max(code, 1)
     if options.save:
         from mcts.cli.history_cmd import save_reports
 
         save_reports(reports, options, quiet)
-    if lock is not None:
-        from mcts.cli.lock_cmd import check_lock
-
-        drifted = check_lock(reports, lock)  # prints the diff on stderr
-        code = max(code, 1) if drifted and code != 3 else code
     raise typer.Exit(code)
 
 
