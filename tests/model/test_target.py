@@ -189,3 +189,11 @@ def test_http_display_redacts() -> None:
     assert "secret" not in shown
     assert "zzz" not in shown
     assert "page=1" in shown
+
+
+@pytest.mark.parametrize("raw", ["http://user:pa55word@[::1", "ftp://user:pa55word@host/", "http://user:pa55word@/p",
+                                 "http://user:pa55word@host/a b", "https://h/?token=pa55word&x=1 y"])
+def test_target_errors_never_repeat_credentials(raw: str) -> None:
+    with pytest.raises(TargetError) as caught:
+        parse_target(raw)
+    assert "pa55word" not in str(caught.value)

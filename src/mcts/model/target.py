@@ -12,6 +12,7 @@ Accepted forms:
 
 from __future__ import annotations
 
+import re
 import shlex
 import shutil
 from pathlib import Path
@@ -110,7 +111,9 @@ def parse_target(raw: str, *, transport: Transport = "auto", cwd: Path | None = 
         return _parse_url(text, transport)
     if "://" in text.split(" ", 1)[0] and not lowered.startswith("stdio:"):
         scheme = text.split("://", 1)[0]
-        raise TargetError(f"unsupported URL scheme {scheme!r} in {text!r}: use http(s)://, stdio: or a path")
+        raise TargetError(
+            f"unsupported URL scheme {scheme!r} in {_shown_url(text)!r}: use http(s)://, stdio: or a path"
+        )
     if lowered.startswith("stdio:"):
         return _parse_stdio_uri(text)
     path = Path(text).expanduser()
@@ -126,11 +129,11 @@ def _parse_url(text: str, transport: Transport) -> HttpTarget:
         parts = urlsplit(text)
         parts.port  # noqa: B018 -- raises ValueError on a malformed port
     except ValueError as exc:
-        raise TargetError(f"malformed URL {text!r}: {exc}") from None
+        raise TargetError(f"malformed URL {_shown_url(text)!r}: {exc}") from None
     if not parts.hostname:
-        raise TargetError(f"URL {text!r} has no host")
+        raise TargetError(f"URL {_shown_url(text)!r} has no host")
     if any(c.isspace() for c in text):
-        raise TargetError(f"URL {text!r} contains white space")
+        raise TargetError(f"URL {_shown_url(text)!r} contains white space")
     return HttpTarget(raw=text, url=text, transport=transport)
 
 
@@ -210,6 +213,14 @@ def redact_argv(argv: tuple[str, ...]) -> list[str]:
         else:
             out.append(arg)
     return out
+
+
+def _shown_url(text: str) -> str:
+    """``text`` for an error message: userinfo and secret-looking query values hidden, even when malformed."""
+    try:
+        return redact_url(text)
+    except ValueError:
+        return re.sub(r"//[^/?#]*@", "//", text)
 
 
 def redact_url(url: str) -> str:
