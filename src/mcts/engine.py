@@ -65,8 +65,20 @@ async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | 
     collected.inventory = inventory
     report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
     if probe is not None:
-        report = report.model_copy(update={"probe": probe})
+        report = with_probe(report, probe)
     return await anyio.to_thread.run_sync(finalize, report, options, base)
+
+
+def with_probe(report: ScanReport, probe: ProbeResult) -> ScanReport:
+    """``report`` with the probe's record; a check that could not run makes it incomplete (a gap, never a pass)."""
+    report = report.model_copy(update={"probe": probe})
+    failed = [c for c in probe.checks if c.status == "error"]
+    if not failed:
+        return report
+    ids = ", ".join(c.id for c in failed[:8]) + (", …" if len(failed) > 8 else "")
+    reason = f"protocol probe: {len(failed)} check(s) could not run ({ids}): {failed[0].detail or 'error'}"
+    return report.model_copy(update={"status": ScanStatus.INCOMPLETE, "status_reasons": (*report.status_reasons,
+                                                                                           reason)})
 
 
 async def _probe(target: Target, options: ScanOptions) -> tuple[ProbeResult, list[Finding]]:
@@ -183,14 +195,15 @@ async def analyze(
         t0 = time.perf_counter()
         status, reason, found = AnalyzerStatus.RAN, None, []
         analyzer: Analyzer | None = None
+        budget = cls.time_budget(options)
         try:
             analyzer = cls.load(context)
-            with anyio.fail_after(options.analyzer_timeout):
+            with anyio.fail_after(budget):
                 found = await anyio.to_thread.run_sync(analyzer.analyze, inventory, abandon_on_cancel=True)
         except SkipAnalyzer as exc:
             status, reason = AnalyzerStatus.SKIPPED, str(exc) or "skipped"
         except TimeoutError:
-            status, reason = AnalyzerStatus.FAILED, f"exceeded its time budget of {options.analyzer_timeout:g}s"
+            status, reason = AnalyzerStatus.FAILED, f"exceeded its time budget of {budget:g}s"
         except AnalyzerIncomplete as exc:  # failed, but what it found is kept
             status, reason, found = AnalyzerStatus.FAILED, describe(exc), list(exc.findings)
         except Exception as exc:  # noqa: BLE001 -- a crashed analyzer is reported as failed, never as clean

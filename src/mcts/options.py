@@ -102,6 +102,21 @@ class ScanOptions(BaseModel):
     llm_model: str | None = Field(default=None, description="Model name sent to the endpoint")
     llm_api_key: SecretStr | None = Field(default=None, description="Sent as Authorization: Bearer to the endpoint")
     llm_prompts_only: bool = Field(default=False, description="Return the judge's requests, call nothing")
+    llm_timeout: float = Field(default=120.0, gt=0, le=3_600, description="Deadline per call to the endpoint, seconds")
+    llm_concurrency: int = Field(default=4, ge=1, le=64, description="Calls to the endpoint in flight at once")
+    llm_max_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of one call after a 429, 5xx, timeout or invalid answer"
+    )
+    llm_batch_tokens: int = Field(
+        default=6_000, ge=500, le=1_000_000, description="Estimated tokens of scanned text per call (4 chars a token)"
+    )
+    llm_budget: float = Field(
+        default=600.0, gt=0, le=86_400, description="Time budget of the whole LLM judge per scan, seconds"
+    )
+    llm_cache: bool = Field(default=True, description="Reuse verdicts of unchanged items and store new ones")
+    llm_cache_dir: Path | None = Field(
+        default=None, description="Directory of the verdict cache [$XDG_CACHE_HOME/mcts or ~/.cache/mcts]"
+    )
     # History
     save: bool = Field(default=False, description="Save the scan to the history store")
     db_url: str | None = Field(default=None, description="History store URL [sqlite file in the user data directory]")

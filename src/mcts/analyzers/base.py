@@ -70,6 +70,11 @@ class Analyzer:
         self.attachments: dict[str, list[JsonObject]] = {}  # structured output besides findings
 
     @classmethod
+    def time_budget(cls, options: ScanOptions) -> float:
+        """Seconds this analyzer may run in one scan (``analyzer_timeout``; the LLM judge has its own)."""
+        return options.analyzer_timeout
+
+    @classmethod
     def load(cls, context: AnalyzerContext) -> Self:
         """Build the analyzer for one scan; raise ``SkipAnalyzer(reason)`` if it should not run."""
         return cls(context)
