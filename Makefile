@@ -31,6 +31,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/live_scan.py
 	$(BIN)/python bench/offline_analysis.py
 	$(BIN)/python bench/source_scan.py
+	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/llm_judge.py
 
 eval: $(STAMP)
 	$(BIN)/python eval/score.py

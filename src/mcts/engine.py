@@ -167,7 +167,8 @@ async def collect(target: Target, options: ScanOptions) -> Collected:
     if isinstance(target, SourceTarget):
         from mcts.collect.source import collect_source
 
-        return await anyio.to_thread.run_sync(collect_source, target, options)
+        # abandoned on cancel (an API deadline): the walk stops answering, the caller does not wait for it
+        return await anyio.to_thread.run_sync(collect_source, target, options, abandon_on_cancel=True)
     assert isinstance(target, SnapshotTarget)
     return await anyio.to_thread.run_sync(read_snapshot, target.path, options.limits)
 

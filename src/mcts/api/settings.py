@@ -26,6 +26,9 @@ class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     api_key: SecretStr | None = Field(default=None, description="MCTS_API_KEY: required as X-API-Key when set")
+    extra_api_keys: tuple[SecretStr, ...] = Field(
+        default=(), description="MCTS_API_KEYS: more accepted keys (comma-separated; rotation, one per client)"
+    )
     allow_unauthenticated: bool = Field(default=False, description="--allow-unauthenticated: no key on a public bind")
     live_ok: bool = Field(default=False, description="MCTS_LIVE_OK=1: live scans need no per-request consent")
     rate_limit_per_minute: int = Field(default=30, ge=1, description="MCTS_API_RATE_LIMIT_PER_MINUTE, per client")
@@ -48,6 +51,16 @@ class ApiSettings(BaseModel):
     trust_proxy_headers: bool = Field(
         default=False, description="MCTS_API_TRUST_PROXY: take the client address from X-Forwarded-For"
     )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="MCTS_API_ALLOWED_HOSTS: Host header values accepted (empty: localhost names on a loopback "
+        "bind, any otherwise); stops DNS rebinding against a local server",
+    )
+
+    def api_keys(self) -> tuple[SecretStr, ...]:
+        """Every accepted API key (``api_key`` first; empty strings are no key); empty: the API is unauthenticated."""
+        keys = (*((self.api_key,) if self.api_key is not None else ()), *self.extra_api_keys)
+        return tuple(key for key in keys if key.get_secret_value())
 
     def is_loopback_bind(self) -> bool:
         """Whether ``host`` only accepts connections from this machine."""
@@ -68,7 +81,7 @@ class ApiSettings(BaseModel):
                 continue
             if key in {"live_ok", "allow_private_targets", "trust_proxy_headers"}:
                 values[key] = value.strip().lower() in _TRUE
-            elif key == "stdio_allow":
+            elif key in {"stdio_allow", "extra_api_keys", "allowed_hosts"}:
                 values[key] = tuple(p.strip() for p in value.replace("\n", ",").split(",") if p.strip())
             else:
                 values[key] = value
@@ -82,6 +95,8 @@ class ApiSettings(BaseModel):
 
 _ENV = {
     "MCTS_API_KEY": "api_key",
+    "MCTS_API_KEYS": "extra_api_keys",
+    "MCTS_API_ALLOWED_HOSTS": "allowed_hosts",
     "MCTS_LIVE_OK": "live_ok",
     "MCTS_API_RATE_LIMIT_PER_MINUTE": "rate_limit_per_minute",
     "MCTS_API_MAX_BODY_BYTES": "max_body_bytes",
