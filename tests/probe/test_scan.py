@@ -110,3 +110,13 @@ def test_a_probe_check_that_could_not_run_makes_the_report_incomplete(tmp_path: 
     assert done.status is ScanStatus.INCOMPLETE
     assert done.status_reasons == ("protocol probe: 1 check(s) could not run (PRB004): connection reset",)
     assert done.probe == broken
+
+
+def test_table_and_markdown_show_the_probe(hardened_url: str) -> None:
+    table = mcts("scan", hardened_url, "--protocol-probe", "-q")  # no token: session checks are skipped
+    assert "Protocol probe: 16 checks:" in table.stdout, table.stdout
+    assert "skipped" in table.stdout and "--bearer-token" in table.stdout  # why they were skipped
+    markdown = mcts("scan", hardened_url, "--protocol-probe", "--bearer-token", TOKEN, "-q", "-f", "markdown")
+    assert "<summary>Protocol probe: 16 checks: 16 pass</summary>" in markdown.stdout, markdown.stdout
+    assert "| PRB004 " in markdown.stdout
+    assert TOKEN not in table.stdout + markdown.stdout

@@ -33,3 +33,10 @@ class ProbeResult(BaseModel):
     url: str = Field(description="The probed URL, secrets redacted")
     checks: tuple[ProbeCheck, ...] = ()
     requests: int = Field(default=0, description="HTTP requests the probe sent")
+
+    def summary(self) -> str:
+        """One line: how many checks ran and how they came out, e.g. ``16 checks: 9 pass, 5 fail, 2 skipped``."""
+        statuses = ("pass", "fail", "skipped", "error")
+        counts = {status: sum(c.status == status for c in self.checks) for status in statuses}
+        shown = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+        return f"{len(self.checks)} checks" + (f": {shown}" if shown else "")

@@ -117,6 +117,13 @@ def _report(writer: _Writer, report: ScanReport, heading: str) -> None:
         writer.always("")
     elif not incomplete:
         writer.always("No active findings.\n")
+    if report.probe is not None:
+        writer.always(f"<details><summary>Protocol probe: {md_text(report.probe.summary(), 80)}</summary>\n")
+        writer.always("| Check | Result | Detail |\n|---|---|---|")
+        for check in report.probe.checks:
+            detail = md_text(check.detail or "", 200)
+            writer.row(f"| {check.id} {md_text(check.title, 120)} | {check.status} | {detail} |")
+        writer.always("\n</details>\n")
     if suppressed:
         writer.always(f"<details><summary>Suppressed findings ({len(suppressed)})</summary>\n")
         writer.always("| Severity | Finding | Location | Reason |\n|---|---|---|---|")

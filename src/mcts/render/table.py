@@ -116,6 +116,12 @@ def _footer(report: ScanReport) -> Text:
         if run.status is not AnalyzerStatus.RAN:
             text.append(f"; {run.id} {run.status.value}: ", style="yellow").append_text(safe(run.reason or "", 200))
     _scores(text, report)
+    if report.probe is not None:
+        text.append(f"\nProtocol probe: {report.probe.summary()}", style="bold")
+        for check in report.probe.checks:
+            if check.status in ("skipped", "error"):
+                text.append(f"\n  {check.id} {check.status}: ", style="yellow" if check.status == "error" else "dim")
+                text.append_text(safe(check.detail or check.title, 200, style="dim"))
     for violation in report.gate_violations:
         text.append("\nGate violated: ", style="bold red").append_text(safe(violation, 300))
     for warning in report.coverage.warnings:
