@@ -154,6 +154,13 @@ def test_the_bearer_token_is_never_echoed(api: Api) -> None:
         assert "x" * 40 not in response.text
 
 
+def test_a_short_bearer_token_that_is_a_report_word_does_not_corrupt_the_report(api: Api) -> None:
+    with api.client() as http:
+        response = http.post("/scan", json={"target": EXAMPLE, "bearer_token": "complete"})
+    assert response.status_code == 200
+    assert response.json()["status"] in {"complete", "incomplete"}  # not "***"
+
+
 def test_a_foreign_host_header_is_refused_on_a_loopback_bind(api: Api) -> None:
     with api.client(headers={"Host": "attacker.example:8080"}) as http:
         assert_error(http.get("/health"), 400, "invalid_host", "MCTS_API_ALLOWED_HOSTS")

@@ -30,7 +30,7 @@ API_KEY_HEADER = "X-API-Key"
 CONSENT_HEADER = "X-MCTS-Live-Consent"
 _YES = frozenset({"1", "true", "yes"})
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain", "127.0.0.1", "::1"})
-MIN_SCRUBBED_CHARS = 8
+MIN_SCRUBBED_CHARS = 16  # shorter values could be ordinary words of the report ("unavailable")
 """Secrets shorter than this are not searched for in responses (replacing them would mangle ordinary text)."""
 
 api_key_header = APIKeyHeader(
