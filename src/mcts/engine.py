@@ -56,17 +56,40 @@ async def scan_async(target: str | Target, options: ScanOptions, *, cwd: Path | 
     started_at = datetime.now(UTC)
     t0 = time.perf_counter()
     collected = await collect(resolved, options)
+    return await report_collected(resolved, collected, options, cwd=base, started_at=started_at, t0=t0)
+
+
+async def report_collected(
+    target: Target,
+    collected: Collected,
+    options: ScanOptions,
+    *,
+    cwd: Path,
+    started_at: datetime,
+    t0: float,
+    extra: Sequence[Finding] = (),
+    via: Target | None = None,
+) -> ScanReport:
+    """The pipeline after collection: select, analyze, probe, build the report and finalize it.
+
+    For callers that list a server themselves (to compare the listing with a baseline first). ``extra``
+    findings (rug pulls) are counted by scores and gates; ``via`` is the target actually contacted when it
+    differs from the one reported (its kind decides the analyzers' view, and the probe goes to it).
+    """
+    contacted = via or target
     inventory = select_items(collected.inventory, options)
-    findings, runs = await analyze(inventory, options, resolved.kind, files=collected.files)
+    findings, runs = await analyze(inventory, options, contacted.kind, files=collected.files)
     probe = None
     if options.protocol_probe:
-        probe, probe_findings = await _probe(resolved, options)
-        findings = sorted([*findings, *probe_findings], key=_finding_order)
+        probe, probe_findings = await _probe(contacted, options)
+        findings.extend(probe_findings)
+    if extra or probe is not None:
+        findings = sorted([*findings, *extra], key=_finding_order)
     collected.inventory = inventory
-    report = _report(resolved, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
+    report = _report(target, collected, findings, runs, started_at, (time.perf_counter() - t0) * 1000)
     if probe is not None:
         report = with_probe(report, probe)
-    return await anyio.to_thread.run_sync(finalize, report, options, base)
+    return await anyio.to_thread.run_sync(finalize, report, options, cwd)
 
 
 def with_probe(report: ScanReport, probe: ProbeResult) -> ScanReport:

@@ -22,6 +22,7 @@ from mcts import __version__
 from mcts.api.limits import ApiState, BodySizeLimit
 from mcts.api.models import ApiError
 from mcts.api.routes.mcts import public_router, router
+from mcts.api.routes.ramparts import router as ramparts_router
 from mcts.api.security import API_KEY_HEADER, CONSENT_HEADER, HostGuard, allowed_hosts
 from mcts.api.settings import ApiSettings
 
@@ -49,13 +50,14 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(public_router)
     app.include_router(router)
+    app.include_router(ramparts_router)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(HostGuard, allowed=allowed_hosts(settings))
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type", API_KEY_HEADER, CONSENT_HEADER], allow_credentials=False,
-            expose_headers=["Retry-After"], max_age=600,
+            allow_headers=["Content-Type", API_KEY_HEADER, CONSENT_HEADER, "X-Javelin-Apikey"],
+            allow_credentials=False, expose_headers=["Retry-After"], max_age=600,
         )
     return app
 

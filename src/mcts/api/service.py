@@ -96,6 +96,13 @@ async def admit(request: Request, body: TargetFields) -> Target:
     return target
 
 
+async def save_history(request: Request, target: Target, report: ScanReport) -> None:
+    """Save the scan to the history store (the API saves every scan); a store error is logged, not answered."""
+    from mcts.api.ramparts_store import save_scan_report
+
+    await save_scan_report(request.app, target, report)
+
+
 def scan_options(body: TargetFields, settings: ApiSettings, **flags: Any) -> ScanOptions:
     """ScanOptions for ``body``: the fields it sets and ``flags`` over the config file and environment."""
     values: dict[str, Any] = dict(flags)

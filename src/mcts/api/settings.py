@@ -51,6 +51,9 @@ class ApiSettings(BaseModel):
     trust_proxy_headers: bool = Field(
         default=False, description="MCTS_API_TRUST_PROXY: take the client address from X-Forwarded-For"
     )
+    db_url: SecretStr | None = Field(
+        default=None, description="MCTS_DB_URL: history store URL (scans, baselines); unset: the user's SQLite file",
+    )
     allowed_hosts: tuple[str, ...] = Field(
         default=(),
         description="MCTS_API_ALLOWED_HOSTS: Host header values accepted (empty: localhost names on a loopback "
@@ -109,4 +112,5 @@ _ENV = {
     "MCTS_API_ALLOW_PRIVATE_TARGETS": "allow_private_targets",
     "MCTS_API_MAX_RESOURCE_BYTES": "max_resource_bytes",
     "MCTS_API_TRUST_PROXY": "trust_proxy_headers",
+    "MCTS_DB_URL": "db_url",
 }

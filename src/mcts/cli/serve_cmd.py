@@ -43,12 +43,15 @@ def serve(
     ] = None,
     log_level: Annotated[str, typer.Option("--log-level", help="critical, error, warning, info or debug.")] = "info",
 ) -> None:
-    """Serve the REST API: POST /scan, /scan-tool, /scan-all-tools, ... and GET /health (OpenAPI at /docs).
+    """Serve the REST API: /scan, /scan-tool, …, /health, and the Ramparts API under /v1/ramparts.
+
+    OpenAPI at /docs. The MCTS surface is described in docs/api.md, the Ramparts one in docs/ramparts.md.
 
     Environment: MCTS_API_KEY, MCTS_API_KEYS, MCTS_LIVE_OK, MCTS_API_RATE_LIMIT_PER_MINUTE,
     MCTS_API_MAX_BODY_BYTES, MCTS_API_MAX_CONCURRENT_SCANS, MCTS_API_QUEUE_WAIT_SECONDS,
     MCTS_API_MAX_FANOUT_ITEMS, MCTS_API_SCAN_TIMEOUT_SECONDS, MCTS_API_SCAN_ROOT, MCTS_API_STDIO_ALLOW,
-    MCTS_API_ALLOW_PRIVATE_TARGETS, MCTS_API_MAX_RESOURCE_BYTES, MCTS_API_ALLOWED_HOSTS, MCTS_API_TRUST_PROXY.
+    MCTS_API_ALLOW_PRIVATE_TARGETS, MCTS_API_MAX_RESOURCE_BYTES, MCTS_DB_URL, MCTS_API_ALLOWED_HOSTS,
+    MCTS_API_TRUST_PROXY.
     Stop it with Ctrl+C or SIGTERM (it finishes the requests in flight for up to 5 s). Exit codes: 2 for a
     configuration error or an unauthenticated non-loopback bind; after a signal, the shell's usual code (130
     for Ctrl+C).

@@ -42,6 +42,7 @@ from mcts.api.service import (
     report_response,
     resource_flags,
     restrict,
+    save_history,
     scan_options,
     secrets_of,
     shown_target,
@@ -81,6 +82,7 @@ async def _scan(request: Request, body: TargetFields, flags: dict[str, Any], sha
         t0 = time.perf_counter()
         with api_errors():
             report = await scan_async(target, options, cwd=settings.scan_root)
+        await save_history(request, target, report)
         log.info("%s %s target: %s, %d finding(s) in %.1fs", request.url.path, target.kind, report.status.value,
                  report.summary.total, time.perf_counter() - t0)
         if shape is not None:
