@@ -7,6 +7,7 @@ folder, nothing is allow-listed and private addresses are refused, so generated 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from mcts.collect.snapshot import snapshot_json
 from mcts.model.inventory import Inventory, Prompt, Tool
 from tests.api.conftest import API_KEY, Api, running_api, settings_for
 
+# The same examples on every run unless MCTS_FUZZ_RANDOM=1: CI must not depend on a lucky draw; explore locally.
+DERANDOMIZE = os.environ.get("MCTS_FUZZ_RANDOM") != "1"
 EXAMPLES_PER_OPERATION = 30
 
 
@@ -56,7 +59,7 @@ def test_no_undocumented_answer_and_no_server_error(
     seen: set[int] = set()
 
     @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=DERANDOMIZE,
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     def check(case: Any) -> None:
         response = case.call(headers={"X-API-Key": API_KEY}, timeout=120)
