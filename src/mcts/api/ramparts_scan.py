@@ -17,6 +17,8 @@ Every analyzed scan is saved to the history store. ``Outcome`` carries what the 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -74,18 +76,25 @@ class Outcome:
         return self
 
 
+@contextmanager
+def _refusals(out: Outcome) -> Iterator[None]:
+    """Turn what refuses one target (policy, store, a bad target) into that target's failed result."""
+    try:
+        yield
+    except ApiError as exc:
+        out.refuse(exc)
+    except HistoryError as exc:
+        out.refuse(_store_error(exc))
+    except MctsError as exc:
+        out.refuse(ApiError(400, "bad_request", str(exc)))
+
+
 async def scan_target(ctx: RequestContext, url: str, fields: ScanFields) -> Outcome:
     """Scan ``url`` as the Ramparts surface does (module docstring); never raises for a bad target."""
     outcome = Outcome(url=url)
     t0 = time.perf_counter()
-    try:
+    with _refusals(outcome):
         await _scan(ctx, url, fields, outcome, t0)
-    except ApiError as exc:
-        outcome.refuse(exc)
-    except HistoryError as exc:
-        outcome.refuse(_store_error(exc))
-    except MctsError as exc:
-        outcome.refuse(ApiError(400, "bad_request", str(exc)))
     outcome.elapsed_ms = (time.perf_counter() - t0) * 1000
     return outcome
 
@@ -156,7 +165,7 @@ async def refresh_target(ctx: RequestContext, url: str, fields: ScanFields) -> O
     """List, analyze and save ``url``, then make that scan its baseline (when complete); what changed since."""
     out = Outcome(url=url)
     t0 = time.perf_counter()
-    try:
+    with _refusals(out):
         options = options_for(ctx.settings, timeout=fields.timeout, http_timeout=fields.http_timeout,
                               headers=ctx.headers)
         check_policy(options, ctx.settings.scan_root)
@@ -190,12 +199,6 @@ async def refresh_target(ctx: RequestContext, url: str, fields: ScanFields) -> O
                 out.baseline_updated = True
         elif out.report.status is not ScanStatus.COMPLETE:
             out.warnings.append("the baseline was not updated: the listing or the analysis was incomplete")
-    except ApiError as exc:
-        out.refuse(exc)
-    except HistoryError as exc:
-        out.refuse(_store_error(exc))
-    except MctsError as exc:
-        out.refuse(ApiError(400, "bad_request", str(exc)))
     out.elapsed_ms = (time.perf_counter() - t0) * 1000
     return out
 
