@@ -5,72 +5,21 @@ sent to a real server (its address, the API key and the live server's URL substi
 from __future__ import annotations
 
 import json
-import re
-import shlex
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import httpx2
 import pytest
 
 from tests.api.conftest import API_KEY, EXAMPLE, Api, running_api, settings_for
+from tests.api.doc_examples import Example, read_examples
 from tests.conftest import PY, REPO
 from tests.servers.launch import free_port, run_http_server
 
 DOC = REPO / "docs" / "api.md"
 DOC_SERVER = "http://127.0.0.1:8080"
 DOC_LIVE_URL = "http://127.0.0.1:8000/mcp"
-_BLOCK = re.compile(r"<!-- example: (?P<name>[\w-]+) -->\n```sh\n(?P<code>.*?)```(?:\n\n```json\n(?P<out>.*?)```)?",
-                    re.DOTALL)
-
-
-@dataclass
-class Example:
-    """One documented request: method, path, headers, JSON body, the jq path read, and the output shown."""
-
-    method: str = "GET"
-    path: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    jq: str | None = None
-    shown: Any = None
-
-
-def _examples() -> dict[str, Example]:
-    found = {}
-    for match in _BLOCK.finditer(DOC.read_text(encoding="utf-8")):
-        example = _parse_curl(match["code"])
-        example.shown = json.loads(match["out"]) if match["out"] else None
-        found[match["name"]] = example
-    return found
-
-
-def _parse_curl(code: str) -> Example:
-    lines = code.replace("\\\n", " ").splitlines()
-    (command,) = [line for line in lines if line.startswith("curl ")]
-    command, _, jq = command.partition(" | jq ")
-    words = shlex.split(command)[1:]
-    example = Example(jq=jq.strip() or None)
-    while words:
-        word = words.pop(0)
-        if word == "-s":
-            continue
-        if word == "-X":
-            example.method = words.pop(0)
-        elif word == "-H":
-            name, _, value = words.pop(0).partition(":")
-            example.headers[name.strip()] = value.strip()
-        elif word == "-d":
-            example.body = json.loads(words.pop(0))
-        elif word.startswith(DOC_SERVER):
-            example.path = word.removeprefix(DOC_SERVER)
-        else:
-            raise AssertionError(f"docs/api.md uses a curl option the test does not know: {word}")
-    return example
-
-
-EXAMPLES = _examples()
+EXAMPLES = read_examples(DOC, DOC_SERVER)
 
 
 def _send(api: Api, example: Example, live_url: str = DOC_LIVE_URL) -> tuple[httpx2.Response, Any]:

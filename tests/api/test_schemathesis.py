@@ -7,27 +7,17 @@ folder, nothing is allow-listed and private addresses are refused, so generated 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 from mcts.collect.snapshot import snapshot_json
 from mcts.model.inventory import Inventory, Prompt, Tool
 from tests.api.conftest import API_KEY, Api, running_api, settings_for
+from tests.api.fuzz import NEGATIVE, POSITIVE, fuzz_operation
 
-# The same examples on every run unless MCTS_FUZZ_RANDOM=1: CI must not depend on a lucky draw; explore locally.
-DERANDOMIZE = os.environ.get("MCTS_FUZZ_RANDOM") != "1"
 EXAMPLES_PER_OPERATION = 30
 
 
@@ -45,7 +35,6 @@ def fuzzed_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
 
 POSTS = ("/scan", "/scan-tool", "/scan-all-tools", "/scan-prompt", "/scan-all-prompts", "/scan-resource",
          "/scan-all-resources", "/scan-instructions", "/readiness")
-POSITIVE, NEGATIVE = schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE
 OPERATIONS = [("GET", "/health", POSITIVE), *(("POST", p, m) for p in POSTS for m in (POSITIVE, NEGATIVE))]
 """Every operation with valid data, and those that take a body with invalid data too (GET /health takes none)."""
 
@@ -54,19 +43,6 @@ OPERATIONS = [("GET", "/health", POSITIVE), *(("POST", p, m) for p in POSTS for 
 def test_no_undocumented_answer_and_no_server_error(
     fuzzed_api: Api, method: str, path: str, mode: schemathesis.GenerationMode
 ) -> None:
-    schema = schemathesis.openapi.from_url(f"{fuzzed_api.url}/openapi.json")
-    operation = schema[path][method]
-    seen: set[int] = set()
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=DERANDOMIZE,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
-    def check(case: Any) -> None:
-        response = case.call(headers={"X-API-Key": API_KEY}, timeout=120)
-        seen.add(response.status_code)
-        assert response.status_code < 500 or response.status_code in {503, 504}, (response.status_code, response.text)
-        case.validate_response(response, checks=[status_code_conformance, content_type_conformance,
-                                                 response_headers_conformance, response_schema_conformance])
-
-    check()
+    seen = fuzz_operation(fuzzed_api.url, method, path, mode, headers={"X-API-Key": API_KEY},
+                          examples=EXAMPLES_PER_OPERATION)
     assert seen, "no request was generated"

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import json
 import re
-import shlex
-import textwrap
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +20,7 @@ import pytest
 
 from mcts.api import ApiSettings
 from tests.api.conftest import API_KEY, Api, running_api
+from tests.api.doc_examples import read_examples
 from tests.api.ramparts.conftest import HARDENED_TOKEN, db_url, hardened_server, rug_pull_server, vulnerable_server
 from tests.conftest import REPO
 
@@ -32,56 +31,7 @@ DOC_URLS = {"vulnerable": "http://127.0.0.1:8000/mcp", "rug": "http://127.0.0.1:
 ANY = "…"
 VOLATILE = {"timestamp", "scan_id", "baseline_scan_id", "previous_baseline_scan_id", "response_time_ms", "version",
             "mcts_version", "finding_id"}
-_BLOCK = re.compile(r"^(?P<indent> *)<!-- example: (?P<name>[\w-]+) -->\n(?P=indent)```sh\n(?P<code>.*?)^(?P=indent)```"
-                    r"(?:\n\n(?P=indent)```json\n(?P<out>.*?)^(?P=indent)```)?", re.S | re.M)
-
-
-@dataclass
-class Example:
-    """One documented request and the output shown for it."""
-
-    method: str = "GET"
-    path: str = ""
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-    jq: str | None = None
-    shown: Any = None
-
-
-def _examples() -> dict[str, Example]:
-    found: dict[str, Example] = {}
-    for match in _BLOCK.finditer(DOC.read_text(encoding="utf-8")):
-        example = _parse_curl(textwrap.dedent(match["code"]))
-        out = textwrap.dedent(match["out"]) if match["out"] else None
-        example.shown = json.loads(out) if out else None
-        found[match["name"]] = example
-    return found
-
-
-def _parse_curl(code: str) -> Example:
-    (command,) = [line for line in code.replace("\\\n", " ").splitlines() if line.startswith("curl ")]
-    command, _, jq = command.partition(" | jq ")
-    words = shlex.split(command)[1:]
-    example = Example(jq=jq.strip() or None)
-    while words:
-        word = words.pop(0)
-        if word == "-s":
-            continue
-        if word == "-X":
-            example.method = words.pop(0)
-        elif word == "-H":
-            name, _, value = words.pop(0).partition(":")
-            example.headers[name.strip()] = value.strip()
-        elif word == "-d":
-            example.body = json.loads(words.pop(0))
-        elif word.startswith(DOC_SERVER):
-            example.path = word.removeprefix(DOC_SERVER)
-        else:
-            raise AssertionError(f"docs/ramparts.md uses a curl option the test does not know: {word}")
-    return example
-
-
-EXAMPLES = _examples()
+EXAMPLES = read_examples(DOC, DOC_SERVER)
 
 
 def matches(shown: Any, actual: Any, where: str = "$") -> None:
