@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, Response
 
 from mcts import __version__
+from mcts.api.history import history_lifespan
 from mcts.api.limits import ApiState, BodySizeLimit
 from mcts.api.models import ApiError
 from mcts.api.routes.mcts import public_router, router
@@ -42,7 +43,7 @@ def create_app(settings: ApiSettings | None = None) -> FastAPI:
     """The app for ``settings`` (default: from the ``MCTS_API_*`` environment). Nothing global is touched."""
     settings = settings if settings is not None else ApiSettings.from_env(os.environ)
     app = FastAPI(title="mcts REST API", version=__version__, description=DESCRIPTION, docs_url="/docs",
-                  openapi_url="/openapi.json", redoc_url=None)
+                  openapi_url="/openapi.json", redoc_url=None, lifespan=history_lifespan)
     app.state.mcts = ApiState(settings)
     app.add_exception_handler(ApiError, _api_error)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from mcts.api.history import history_state, save_report
 from mcts.api.models import ApiError
 from mcts.api.ramparts_changes import (
     Comparison,
@@ -33,7 +34,6 @@ from mcts.api.ramparts_changes import (
 )
 from mcts.api.ramparts_models import ScanFields
 from mcts.api.ramparts_options import RequestContext, admit, options_for, same_origin
-from mcts.api.ramparts_store import history_state, save_report
 from mcts.collect.result import Collected
 from mcts.errors import MctsError
 from mcts.history import HistoryError

@@ -98,7 +98,7 @@ async def admit(request: Request, body: TargetFields) -> Target:
 
 async def save_history(request: Request, target: Target, report: ScanReport) -> None:
     """Save the scan to the history store (the API saves every scan); a store error is logged, not answered."""
-    from mcts.api.ramparts_store import save_scan_report
+    from mcts.api.history import save_scan_report
 
     await save_scan_report(request.app, target, report)
 

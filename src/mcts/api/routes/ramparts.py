@@ -40,7 +40,6 @@ from mcts.api.ramparts_models import (
 from mcts.api.ramparts_options import JAVELIN_HEADER, RequestContext, auth_headers, looks_live
 from mcts.api.ramparts_responses import error_body, now, refresh_result, scan_response
 from mcts.api.ramparts_scan import Outcome, refresh_target, scan_target
-from mcts.api.ramparts_store import history_lifespan
 from mcts.api.security import require_caller, require_live_consent
 from mcts.api.service import json_response, secrets_of
 
@@ -111,7 +110,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 public_router = APIRouter(prefix=PREFIX, route_class=RampartsRoute, tags=["ramparts"])
 protected_router = APIRouter(prefix=PREFIX, route_class=RampartsRoute, tags=["ramparts"],
                              dependencies=[Depends(require_caller)], responses=_ERRORS)
-router = APIRouter(lifespan=history_lifespan)
+router = APIRouter()
 """The surface: include it in the app (``create_app`` does)."""
 
 
