@@ -64,11 +64,22 @@ MCP_SERVER_TIME_PROTOCOL_VERSION = "2026-07-28"
 
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+    """Return a TCP port on 127.0.0.1 that was free a moment ago (the OS picks it).
+
+    Never the same port twice in one test process: a server's URL is its identity in the history store, so a
+    later test's server on a recycled port would otherwise inherit an earlier one's baseline.
+    """
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind((HOST, 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def python_server_argv(script: Path, *args: str) -> list[str]:
